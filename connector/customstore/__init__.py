@@ -1,0 +1,1 @@
+"""ShipStation Custom Store transport: the XML export and the ship notice."""

@@ -1,0 +1,1 @@
+"""Pure functions that turn InkSoft orders into ShipStation orders and ShipStation shipments into InkSoft write-backs."""

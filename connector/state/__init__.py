@@ -1,0 +1,1 @@
+"""Durable state in SQLite: order links, sync cursors, the write-back ledger, problems and runs."""

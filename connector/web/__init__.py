@@ -1,0 +1,1 @@
+"""`inkship serve`: the ShipStation webhook receiver and the Custom Store endpoint."""

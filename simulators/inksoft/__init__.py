@@ -1,0 +1,1 @@
+"""Simulator of InkSoft API 2 (orders, production cards, shipments)."""

@@ -1,0 +1,1 @@
+"""Simulator of ShipStation API v1 (orders, shipments, labels, webhooks, stores)."""
