@@ -1,0 +1,288 @@
+"""Thin client for InkSoft API 2 (`{store base URL}/Api2/{Method}`): auth, envelope, paging, write-back.
+
+Auth is the store's API key (`ApiKey` parameter) when configured, else the publisher login ShipStation's own
+InkSoft link uses: `SignIn` (Username, Password, PublisherId), then `SessionToken` on every call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from connector.clients.http import ApiHttp
+from connector.config import InkSoftConfig
+from connector.errors import (
+    AuthError,
+    MalformedResponse,
+    NotFound,
+    PermissionDenied,
+    RequestRejected,
+    ServerError,
+)
+
+if TYPE_CHECKING:
+    from connector.mapping.shipments import InkSoftShipment
+
+log = logging.getLogger("inkship.inksoft")
+
+# CreateOrderShipments parameters beyond the known OrderIds, TrackingNumber, MarkOrderAsCompleted and
+# NotifyCustomer.
+# INFERRED: no public source shows them; the names come from InkSoft's Package model (reference 8.3, 9.8).
+# Kept here, in one place, so they can be corrected once the real contract is known; sent only when
+# `inksoft.send_shipment_details` is on.
+SHIPMENT_DETAIL_PARAMS = {
+    "carrier": "CarrierName",
+    "service": "ShippingServiceType",
+    "ship_date": "ShippedDate",
+    "items": "Items",
+    "item_guid": "ItemGuid",
+    "item_size_id": "OrderRetailItemSizeId",
+    "quantity": "Quantity",
+}
+
+# InkSoft answers StatusCode as a string enum; used only when a 2xx envelope still says OK:false.
+_STATUS_CODE_ERRORS = {"notfound": NotFound, "internalservererror": ServerError}
+
+
+def _field(record: dict[str, Any], *names: str) -> Any:
+    """A field by any of its spellings, ignoring case (so `Format=JSONCamelCase` answers read the same)."""
+    lowered = {str(key).lower(): value for key, value in record.items()}
+    for name in names:
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+    return None
+
+
+def _json_param(value: Any) -> str:
+    """Arrays and objects travel as one parameter holding a compact JSON literal: `OrderIds=[1,2]`."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _bool_param(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _utc_text(moment: datetime) -> str:
+    """`2023-01-01T00:00:00.000Z`, the form InkSoft's range filters take."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class Envelope:
+    """InkSoft's standard answer: `OK`, `Data` (may be the literal false), `Pagination` (may be null),
+    `Messages[{Content, Title, Severity|Serverity}]`."""
+
+    def __init__(self, body: Any, status: int) -> None:
+        if not isinstance(body, dict) or _field(body, "OK") is None and _field(body, "Data") is None:
+            raise MalformedResponse(f"answer is not an InkSoft envelope: {str(body)[:200]!r}", api="inksoft",
+                                    status=status)
+        self.ok = _field(body, "OK") is not False
+        self.data = _field(body, "Data")
+        pagination = _field(body, "Pagination")
+        self.pagination = pagination if isinstance(pagination, dict) else None
+        messages = _field(body, "Messages")
+        self.messages = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+        self.status_code = str(_field(body, "StatusCode") or "")
+        self.http_status = status
+
+    def message_text(self) -> str:
+        if self.messages:
+            content = _field(self.messages[0], "Content")
+            severity = _field(self.messages[0], "Severity", "Serverity")
+            if content:
+                return f"{severity}: {content}" if severity else str(content)
+        return self.status_code or "no message"
+
+    def raise_if_failed(self, method: str) -> None:
+        if not self.ok:
+            error_class = _STATUS_CODE_ERRORS.get(self.status_code.lower(), RequestRejected)
+            raise error_class(f"{method}: {self.message_text()}", api="inksoft", status=self.http_status,
+                              details=self.messages)
+
+    def records(self) -> list[dict[str, Any]]:
+        """`Data` as a list of objects: an array, one object, or nothing (`false`/`null`)."""
+        if isinstance(self.data, list):
+            return [item for item in self.data if isinstance(item, dict)]
+        return [self.data] if isinstance(self.data, dict) else []
+
+
+class InkSoftClient:
+    """InkSoft API 2 for one store: order summaries, orders, shipment write-back, access check."""
+
+    def __init__(self, config: InkSoftConfig, session: requests.Session | None = None,
+                 **http_kw: Any) -> None:
+        self.config = config
+        self.http = ApiHttp("inksoft", config.base_url.rstrip("/") + "/Api2/", session, config.timeout,
+                            secrets=[config.api_key, config.password], **http_kw)
+        self.session_token: str | None = None
+
+    # --- auth -------------------------------------------------------------------------------------------
+
+    def sign_in(self) -> str:
+        """Publisher login (inferred: the one ShipStation's InkSoft link uses); returns the session token."""
+        form = {"Username": self.config.username, "Password": self.config.password,
+                "PublisherId": self.config.publisher_id, "Format": "JSON"}
+        try:
+            envelope = self._envelope("POST", "SignIn", data=form)
+        except PermissionDenied as exc:
+            raise PermissionDenied(
+                f"InkSoft user {self.config.username!r} signed in but lacks the Fulfillment Store Admin "
+                "permission; give the user that permission level in InkSoft", api="inksoft",
+                status=exc.status, details=exc.details) from None
+        token = _field(envelope.data, "Token") if isinstance(envelope.data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise MalformedResponse("SignIn answered without a Data.Token", api="inksoft",
+                                    status=envelope.http_status)
+        self.http.add_secret(token)
+        self.session_token = token
+        return token
+
+    def _auth_params(self) -> dict[str, str]:
+        if self.config.api_key:
+            return {"ApiKey": self.config.api_key}
+        if self.session_token is None:
+            self.sign_in()
+        return {"SessionToken": str(self.session_token)}
+
+    def _call(self, http_method: str, method: str, params: dict[str, Any], *, retry: bool = True) -> Envelope:
+        """Call an Api2 method with auth and `Format=JSON`; a 401 on a session token signs in once more."""
+        try:
+            return self._authorised(http_method, method, params, retry)
+        except AuthError:
+            if self.config.api_key:
+                raise
+            log.info("InkSoft session token refused; signing in again")
+            self.session_token = None
+            return self._authorised(http_method, method, params, retry)
+
+    def _authorised(self, http_method: str, method: str, params: dict[str, Any], retry: bool) -> Envelope:
+        args = {**params, **self._auth_params(), "Format": "JSON"}
+        if http_method == "GET":
+            return self._envelope("GET", method, params=args, retry=retry)
+        return self._envelope(http_method, method, data=args, retry=retry)
+
+    def _envelope(self, http_method: str, method: str, *, params: dict[str, Any] | None = None,
+                  data: dict[str, Any] | None = None, retry: bool = True) -> Envelope:
+        def parse(response: requests.Response) -> Envelope:
+            envelope = Envelope(self.http.decode_json(response), response.status_code)
+            envelope.raise_if_failed(method)
+            return envelope
+        return self.http.request_parsed(http_method, method, parse, params=params, data=data, retry=retry)
+
+    # --- reads ------------------------------------------------------------------------------------------
+
+    def check_access(self) -> dict[str, Any]:
+        """For `inkship doctor`: sign in if needed, read the store, and say what was learned."""
+        auth = "api_key" if self.config.api_key else "publisher login"
+        store = self._call("GET", "GetStoreData", {}).data
+        store = store if isinstance(store, dict) else {}
+        return {"base_url": self.config.base_url, "auth": auth,
+                "store_name": _field(store, "Name", "StoreName"), "store_id": _field(store, "StoreId", "ID"),
+                "store_uri": _field(store, "StoreUri", "Uri"),
+                "publisher_id": _field(store, "PublisherId") or self.config.publisher_id}
+
+    def iter_order_summaries(self, modified_from: datetime, modified_to: datetime | None = None
+                             ) -> Iterator[dict[str, Any]]:
+        """Every order summary modified in the window, ascending by ID, each ID once."""
+        window = {"UtcOffsetHours": 0, "Begin": _utc_text(modified_from)}
+        if modified_to is not None:
+            window["End"] = _utc_text(modified_to)
+        page_size = self.config.page_size
+        seen: set[Any] = set()
+        index = 0
+        while True:
+            envelope = self._call("GET", "GetOrderSummaries", {
+                "Index": index, "MaxResults": page_size, "OrderBy": "ID", "OrderByDirection": "Ascending",
+                "DateModifiedRange": _json_param(window)})
+            summaries = envelope.records()
+            fresh = [s for s in summaries if _field(s, "ID") not in seen]
+            for summary in fresh:
+                seen.add(_field(summary, "ID"))
+                yield summary
+            pagination = envelope.pagination
+            included = _int(_field(pagination, "IncludedResults")) if pagination else len(summaries)
+            total = _int(_field(pagination, "TotalResults")) if pagination else None
+            index += included or 0
+            if not included or not fresh:
+                # IncludedResults 0, or a page of nothing new (a server ignoring Index): stop, never loop.
+                break
+            if total is None and included < page_size or total is not None and index >= total:
+                break  # without Pagination, a short page is the last one (inferred)
+
+    def get_order(self, order_id: int) -> dict[str, Any]:
+        envelope = self._call("GET", "GetOrder", {"OrderId": order_id, "IncludeProductionCards": "true"})
+        if not isinstance(envelope.data, dict):
+            raise MalformedResponse(f"GetOrder {order_id} answered without an order", api="inksoft",
+                                    status=envelope.http_status)
+        return envelope.data
+
+    def get_orders(self, ids: list[int]) -> list[dict[str, Any]]:
+        """Full orders in the order of `ids`. Batch read with `GetOrderPackage` (object-or-array answers);
+        an id the batch left out is read alone, and skipped with a warning if InkSoft no longer has it."""
+        if not self.config.batch_read:
+            return [self.get_order(order_id) for order_id in ids]
+        found: dict[Any, dict[str, Any]] = {}
+        size = self.config.page_size
+        for start in range(0, len(ids), size):
+            chunk = ids[start:start + size]
+            envelope = self._call("GET", "GetOrderPackage", {
+                "OrderIds": _json_param(chunk), "IncludeProductionCards": "true"})
+            found.update((_field(order, "ID"), order) for order in envelope.records())
+        orders = []
+        for order_id in ids:
+            order = found.get(order_id)
+            if order is None:
+                try:
+                    order = self.get_order(order_id)
+                except NotFound:
+                    log.warning("InkSoft order %s is gone (404); skipped", order_id)
+                    continue
+            orders.append(order)
+        return orders
+
+    # --- write-back -------------------------------------------------------------------------------------
+
+    def create_order_shipment(self, order: dict[str, Any], shipment: InkSoftShipment, *,
+                              retry: bool = False) -> None:
+        """Record a shipment on the order (`CreateOrderShipments`).
+
+        The one write that is not idempotent (a repeat adds a second package), so by default an unknown
+        outcome (timeout, dropped connection, 5xx) is raised for the engine to settle through its ledger;
+        only a 429 or a connection never made is retried. `retry=True` retries like any other call."""
+        order_ref = _field(order, "UniqueId") or _field(order, "ID")
+        form: dict[str, Any] = {
+            "OrderIds": _json_param([order_ref]),
+            "TrackingNumber": shipment.tracking_number,
+            "MarkOrderAsCompleted": _bool_param(shipment.mark_completed),
+            "NotifyCustomer": _bool_param(shipment.notify_customer),
+        }
+        tracking_url = getattr(shipment, "tracking_url", None)
+        if tracking_url:
+            form["TrackingUrl"] = tracking_url
+        if self.config.send_shipment_details:
+            form.update(self._shipment_details(shipment))
+        envelope = self._call("POST", "CreateOrderShipments", form, retry=retry)
+        if envelope.data is False:
+            raise RequestRejected(f"CreateOrderShipments for order {order_ref}: {envelope.message_text()}",
+                                  api="inksoft", status=envelope.http_status, details=envelope.messages)
+
+    @staticmethod
+    def _shipment_details(shipment: InkSoftShipment) -> dict[str, str]:
+        names = SHIPMENT_DETAIL_PARAMS
+        items = [{names["item_guid"] if isinstance(ref, str) else names["item_size_id"]: ref,
+                  names["quantity"]: quantity} for ref, quantity in shipment.items]
+        details = {names["carrier"]: shipment.carrier, names["service"]: shipment.service,
+                   names["ship_date"]: shipment.ship_date.isoformat() if shipment.ship_date else None,
+                   names["items"]: _json_param(items) if items else None}
+        return {name: value for name, value in details.items() if value}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
