@@ -1,0 +1,90 @@
+"""`inkship sim`: run both simulators over HTTP until Ctrl-C or SIGTERM, printing where they are."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Any
+
+import click
+
+from simulators.credentials import SimCredentials
+from simulators.server import ThreadedServer
+
+# Fixed defaults so a connector configuration keeps pointing at the same simulators between runs.
+DEFAULT_INKSOFT_PORT = 8801
+DEFAULT_SHIPSTATION_PORT = 8802
+
+
+def _app_factories() -> tuple[Callable[[dict], Any], Callable[[dict], Any]]:
+    # Imported here: the simulators are heavier than the CLI, and the command group imports this module.
+    from simulators.inksoft.app import create_app as create_inksoft_app
+    from simulators.shipstation.app import create_app as create_shipstation_app
+
+    return create_inksoft_app, create_shipstation_app
+
+
+def _describe(inksoft_url: str, shipstation_url: str, creds: SimCredentials) -> str:
+    store_url = f"{inksoft_url}/{creds.inksoft_store}"
+    return "\n".join([
+        f"InkSoft simulator:      {inksoft_url}",
+        f"  store base URL:       {store_url}",
+        f"  API key:              {creds.inksoft_api_key}",
+        f"  user / password:      {creds.inksoft_username} / {creds.inksoft_password}",
+        f"  publisher id:         {creds.inksoft_publisher_id}",
+        f"ShipStation simulator:  {shipstation_url}",
+        f"  API key / secret:     {creds.shipstation_api_key} / {creds.shipstation_api_secret}",
+        f"Control planes:         {inksoft_url}/__sim/  {shipstation_url}/__sim/",
+        "",
+        "Connector settings for these simulators:",
+        f"  INKSHIP_INKSOFT_BASE_URL={store_url}",
+        f"  INKSHIP_INKSOFT_API_KEY={creds.inksoft_api_key}",
+        f"  INKSHIP_SHIPSTATION_BASE_URL={shipstation_url}",
+        f"  INKSHIP_SHIPSTATION_API_KEY={creds.shipstation_api_key}",
+        f"  INKSHIP_SHIPSTATION_API_SECRET={creds.shipstation_api_secret}",
+        "",
+        "Press Ctrl-C to stop.",
+    ])
+
+
+def _wait_for_stop_signal() -> None:
+    stop = threading.Event()
+    watched = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in watched}
+    try:
+        # A timeout keeps the wait responsive to signals on every platform.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@click.command("sim")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--inksoft-port", type=click.IntRange(0, 65535), default=DEFAULT_INKSOFT_PORT,
+              show_default=True, help="0 picks a free port.")
+@click.option("--shipstation-port", type=click.IntRange(0, 65535), default=DEFAULT_SHIPSTATION_PORT,
+              show_default=True, help="0 picks a free port.")
+@click.option("--seed-demo/--no-seed-demo", default=True, show_default=True,
+              help="Start with the demo store, carriers and orders.")
+@click.option("--log-requests/--no-log-requests", default=True, show_default=True,
+              help="Print one line per request served.")
+def sim(host: str, inksoft_port: int, shipstation_port: int, seed_demo: bool, log_requests: bool) -> None:
+    """Run the InkSoft and ShipStation simulators until Ctrl-C."""
+    creds = SimCredentials.from_env()
+    create_inksoft_app, create_shipstation_app = _app_factories()
+    config = {"credentials": creds, "seed_demo": seed_demo}
+    with ExitStack() as running:
+        try:
+            inksoft = running.enter_context(ThreadedServer(
+                create_inksoft_app(dict(config)), host, inksoft_port, log_requests=log_requests))
+            shipstation = running.enter_context(ThreadedServer(
+                create_shipstation_app(dict(config)), host, shipstation_port, log_requests=log_requests))
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}: {exc.strerror or exc}") from None
+        click.echo(_describe(inksoft.url, shipstation.url, creds))
+        _wait_for_stop_signal()
+    click.echo("Simulators stopped.")

@@ -1,0 +1,137 @@
+"""The request journal: every request a simulator served, with credentials masked.
+
+`mask_credentials` is the one place that decides what is a secret; the journal applies it to every
+entry before storing it, so nothing unmasked is ever held in memory or served by `/__sim/journal`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+MASK = "***"
+BODY_LIMIT = 64 * 1024
+# A long-running `inkship sim` must not grow without bound; the oldest entries go first.
+MAX_ENTRIES = 50_000
+
+# Compared after lower-casing and dropping "-" and "_": ApiKey, APIKey, apikey, api_key, SS-Password...
+_SECRET_NAMES = frozenset({
+    "apikey", "apisecret", "password", "sspassword", "sessiontoken", "token", "integrationkey",
+    "authorization", "secret", "clientsecret", "accesstoken", "refreshtoken",
+})
+
+_JSON_STRING_MEMBER = re.compile(r'"([^"\\]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"?')
+
+
+def is_secret_name(name: str) -> bool:
+    return name.replace("-", "").replace("_", "").lower() in _SECRET_NAMES
+
+
+def _mask_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: MASK if is_secret_name(str(k)) and v is not None else _mask_json(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_json(v) for v in value]
+    return value
+
+
+def _mask_query(query: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: MASK if is_secret_name(k) else v for k, v in query.items()}
+
+
+def _mask_broken_json(body: str) -> str:
+    return _JSON_STRING_MEMBER.sub(
+        lambda m: f'"{m.group(1)}"{m.group(2)}"{MASK}"' if is_secret_name(m.group(1)) else m.group(0), body)
+
+
+def _mask_body(body: str) -> str:
+    if body.lstrip()[:1] in ("{", "["):
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            # Truncated or invalid JSON still must not leak: mask "name": "value" members textually.
+            return _mask_broken_json(body)
+        masked = _mask_json(parsed)
+        return body if masked == parsed else json.dumps(masked)
+    # Any other body may be a form; it is re-encoded only when it really carries a secret, so
+    # ordinary bodies are journaled byte for byte.
+    pairs = parse_qsl(body, keep_blank_values=True)
+    if any(is_secret_name(k) for k, _ in pairs):
+        return urlencode([(k, MASK if is_secret_name(k) else v) for k, v in pairs], safe="*[]")
+    return body
+
+
+def mask_credentials(entry: dict) -> dict:
+    """Return `entry` with secrets replaced by "***" in its query, form or JSON body; drop headers."""
+    masked = {k: v for k, v in entry.items() if k != "headers"}
+    masked["query"] = _mask_query(entry.get("query") or {})
+    masked["body"] = _mask_body(entry.get("body") or "")
+    return masked
+
+
+@dataclass
+class JournalEntry:
+    """One served request as the control plane saw it. Headers are never kept."""
+
+    time: datetime
+    method: str
+    path: str
+    query: dict[str, Any] = field(default_factory=dict)
+    body: bytes | str = b""
+    content_type: str = ""
+    status: int = 0
+    fault: str | None = None
+
+    def to_dict(self) -> dict:
+        body = self.body.decode("utf-8", "replace") if isinstance(self.body, bytes) else self.body
+        return {"time": self.time.isoformat(), "method": self.method.upper(), "path": self.path,
+                "query": dict(self.query), "body": body, "content_type": self.content_type,
+                "status": self.status, "fault": self.fault}
+
+
+class Journal:
+    """Thread-safe list of masked request records with WireMock-style finding and counting."""
+
+    def __init__(self, mask: Callable[[dict], dict] = mask_credentials) -> None:
+        self._mask = mask
+        self._lock = threading.Lock()
+        self._entries: deque[dict] = deque(maxlen=MAX_ENTRIES)
+        self._ids = itertools.count(1)
+
+    def record(self, entry: JournalEntry) -> dict:
+        # Mask the whole body first (JSON must be parsed whole), then truncate.
+        stored = self._mask(entry.to_dict())
+        stored["body"] = stored["body"][:BODY_LIMIT]
+        with self._lock:
+            stored["id"] = next(self._ids)
+            self._entries.append(stored)
+        return stored
+
+    def entries(self, method: str | None = None, path: str | None = None,
+                path_prefix: str | None = None, status: int | str | None = None) -> list[dict]:
+        """Entries, oldest first, matching every filter given: method (any case), exact path, path
+        prefix, status (ValueError when not an integer)."""
+        with self._lock:
+            snapshot = list(self._entries)
+        return [e for e in snapshot
+                if (not method or e["method"] == method.upper())
+                and (not path or e["path"] == path)
+                and (not path_prefix or e["path"].startswith(path_prefix))
+                and (status in (None, "") or e["status"] == int(status))]
+
+    def count(self, method: str | None = None, path: str | None = None,
+              path_prefix: str | None = None, status: int | str | None = None) -> int:
+        return len(self.entries(method, path, path_prefix, status))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
