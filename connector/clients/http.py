@@ -162,7 +162,9 @@ class ApiHttp:
             error.details = {"connect": isinstance(exc, requests.ConnectTimeout)}
             self._log_call(method, url, "timeout", started)
             raise error from None
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError):
+            # A body cut short of its Content-Length or a bad chunk is a connection that broke mid-reply.
             self._log_call(method, url, "connection lost", started)
             raise ConnectionLost(f"{method} {self._safe_url(url)}: connection failed or was dropped",
                                  api=self.name) from None

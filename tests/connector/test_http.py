@@ -257,3 +257,14 @@ def test_limiter_never_exceeds_its_rate_in_any_window(gaps, per_minute):
         sent.append(fake.now)
     for moment in sent:
         assert sum(1 for other in sent if other <= moment < other + 60) <= per_minute
+
+
+def test_a_reply_cut_short_of_its_content_length_is_a_lost_connection():
+    from connector.errors import ConnectionLost
+    from simulators.rawserver import RawServer, http_reply
+
+    with RawServer(http_reply(b'{"orders": []}', content_length=500)) as server:
+        http = ApiHttp("test", server.url, requests.Session(), 2.0, sleep=lambda s: None, max_attempts=2)
+        with pytest.raises(ConnectionLost):
+            http.request("GET", "/orders")
+        assert http.calls == 2
