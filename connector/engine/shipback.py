@@ -1,0 +1,320 @@
+"""The ship-back pass: ShipStation labels of imported orders → InkSoft shipments, each exactly once.
+
+Every write is bracketed by the ledger: `pending` (with its payload) before the InkSoft call, `written`
+after. A `pending` row found later (a crash, or an unknown outcome such as a timed-out POST) is settled
+by looking for its tracking number on the InkSoft order before writing again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from connector.engine.reports import ShipbackReport
+from connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
+from connector.mapping.orders import ItemRef
+from connector.mapping.shipments import (
+    InkSoftShipment,
+    find_package_with_tracking,
+    shipped_quantities,
+    writeback_for,
+)
+from connector.mapping.times import parse_pacific
+from connector.state.store import Link
+
+if TYPE_CHECKING:
+    from connector.engine.sync import SyncEngine
+
+log = logging.getLogger("inkship.shipback")
+
+CURSOR = "shipback.created_since"
+SHIP_EVENTS = frozenset({"SHIP_NOTIFY", "ITEM_SHIP_NOTIFY"})
+
+# Problem kinds this pass opens and closes.
+WRITE_FAILED, VOIDED_AFTER, REFUSED_URL = "writeback_failed", "voided_after_writeback", "unsafe_resource_url"
+
+
+def run_shipback(engine: SyncEngine, dry_run: bool) -> ShipbackReport:
+    """Poll `/shipments` since the cursor (created, and voided) and write back what is new."""
+    state, sync_config = engine.state, engine.config.sync
+    started = engine.clock()
+    cursor = state.get_cursor(CURSOR)
+    start = (cursor - timedelta(minutes=sync_config.overlap_minutes) if cursor
+             else started - timedelta(days=sync_config.backfill_days))
+    report = ShipbackReport(dry_run=dry_run, window_start=start, window_end=started)
+
+    shipments = {s["shipmentId"]: s for s in engine.shipstation.iter_shipments(create_date_start=start)}
+    # A label voided now may be older than the window: voids are looked up by their own date.
+    # (The client turns datetime filters into ShipStation's Pacific text.)
+    for voided in engine.shipstation.iter_shipments(include_items=False, voidDateStart=start):
+        shipments[voided["shipmentId"]] = {**shipments.get(voided["shipmentId"], {}), **voided}
+    # Write-backs left pending by an earlier run whose shipments fell out of the window.
+    # (Negative ids are Custom Store ship notices, settled by their own path, not ShipStation shipments.)
+    missing = [row for row in state.ledger_pending()
+               if row.shipment_id > 0 and row.shipment_id not in shipments]
+    for order_id in dict.fromkeys(_shipstation_order_id(state.get_link(row.order_key)) for row in missing):
+        if order_id is not None:
+            shipments.update((s["shipmentId"], s)
+                             for s in engine.shipstation.iter_shipments(orderId=order_id))
+
+    process_shipments(engine, shipments.values(), report, dry_run)
+    if not dry_run:
+        state.set_cursor(CURSOR, started)
+    return report
+
+
+def handle_webhook(engine: SyncEngine, payload: Any) -> ShipbackReport:
+    """One ShipStation webhook `{resource_url, resource_type}`: fetch the batch it names, write it back."""
+    report = ShipbackReport()
+    event = payload.get("resource_type") if isinstance(payload, dict) else None
+    url = payload.get("resource_url") if isinstance(payload, dict) else None
+    if event not in SHIP_EVENTS or not isinstance(url, str) or not url:
+        report.add("ignored", "-", f"webhook {event or '(no resource_type)'} is not a ship notice"
+                   if event not in SHIP_EVENTS else "ship notice without a resource_url")
+        return report
+    try:
+        body = engine.shipstation.fetch_resource(url)
+    except UnsafeResourceUrl as exc:
+        log.warning("webhook refused: %s", exc)
+        engine.state.record_problem("webhook", REFUSED_URL, str(exc))
+        report.add("refused", "webhook", str(exc))
+        return report
+    shipments = [s for s in body.get("shipments") or [] if isinstance(s, dict)]
+    process_shipments(engine, _with_items(engine, shipments), report, dry_run=False)
+    return report
+
+
+def _with_items(engine: SyncEngine, shipments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ship notices name their batch with `includeShipmentItems=False`. Rather than rebuild that URL,
+    list the shipments created since the batch's earliest label, with items: a page per 500 labels."""
+    created = [_created_at(s) for s in shipments if s.get("shipmentItems") is None]
+    earliest = min((moment for moment in created if moment is not None), default=None)
+    if earliest is None:
+        return shipments
+    with_items = {s["shipmentId"]: s for s in engine.shipstation.iter_shipments(create_date_start=earliest)}
+    return [with_items.get(s.get("shipmentId"), s) for s in shipments]
+
+
+def _created_at(shipment: dict[str, Any]) -> datetime | None:
+    try:
+        return parse_pacific(shipment["createDate"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _shipstation_order_id(link: Link | None) -> int | None:
+    return link.shipstation_order_id if link else None
+
+
+@dataclasses.dataclass
+class OrderWork:
+    """The shipments of one imported order that need a look at the InkSoft order."""
+
+    link: Link
+    shipments: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+def process_shipments(engine: SyncEngine, shipments: Iterable[dict[str, Any]], report: ShipbackReport,
+                      dry_run: bool) -> None:
+    """Settle each shipment: written back, a duplicate, voided, or ignored (not an order we imported)."""
+    state = engine.state
+    work: dict[str, OrderWork] = {}
+    for shipment in sorted(shipments, key=lambda s: s.get("shipmentId") or 0):
+        shipment_id = shipment.get("shipmentId")
+        key = shipment.get("orderKey")
+        link = state.get_link(key) if key else None
+        if link is None or not isinstance(shipment_id, int):
+            report.add("ignored", str(shipment.get("orderNumber") or "-"), "not an order inkship imported",
+                       shipment_id=shipment_id)
+            continue
+        ref = f"#{link.inksoft_id}"
+        row = state.ledger_get(shipment_id)
+        settled = row is not None and row.state != "pending"
+        if shipment.get("voided"):
+            if row is not None and row.state == "written":
+                _voided_after_writeback(engine, link, shipment, report, dry_run)
+            elif not settled:
+                # Pending and voided: it may have reached InkSoft; the order's packages decide.
+                work.setdefault(link.order_key, OrderWork(link)).shipments.append(shipment)
+            continue
+        if row is not None and settled:
+            report.add("duplicate", ref, f"already {row.state}", shipment_id=shipment_id)
+            continue
+        work.setdefault(link.order_key, OrderWork(link)).shipments.append(shipment)
+    if not work:
+        return
+    ids = [w.link.inksoft_id for w in work.values()]
+    try:
+        orders = {order.get("ID"): order for order in engine.inksoft.get_orders(ids)}
+    except InkshipError as exc:
+        engine.stop_if_fatal(exc)
+        for w in work.values():
+            for shipment in w.shipments:
+                _failed(engine, w.link, shipment, f"InkSoft order not read: {exc}", report, dry_run)
+        return
+    for w in work.values():
+        order = orders.get(w.link.inksoft_id)
+        if order is None:
+            for shipment in w.shipments:
+                _failed(engine, w.link, shipment, "InkSoft no longer has this order", report, dry_run)
+            continue
+        _write_order(engine, w.link, order, w.shipments, report, dry_run)
+
+
+class OrderState:
+    """The InkSoft order as last read, and the units its packages (and our writes since) cover."""
+
+    def __init__(self, link: Link, order: dict[str, Any]) -> None:
+        self.link = link
+        self.ref = f"#{link.inksoft_id}"
+        self.order = order
+        self._already: dict[ItemRef, int] | None = None
+
+    @property
+    def already(self) -> dict[ItemRef, int]:
+        if self._already is None:  # read lazily: an unreadable order fails the shipment, not the pass
+            self._already = shipped_quantities(self.order)
+        return self._already
+
+    def count(self, writeback: InkSoftShipment) -> None:
+        for item_ref, quantity in writeback.items:
+            self.already[item_ref] = self.already.get(item_ref, 0) + quantity
+
+    def reread(self, engine: SyncEngine) -> None:
+        self.order = engine.inksoft.get_order(self.link.inksoft_id)
+        self._already = None
+
+    def has_tracking(self, tracking: str | None) -> bool:
+        return bool(tracking) and find_package_with_tracking(self.order, str(tracking)) is not None
+
+
+def _write_order(engine: SyncEngine, link: Link, order: dict[str, Any], shipments: list[dict[str, Any]],
+                 report: ShipbackReport, dry_run: bool) -> None:
+    """Write one order's new shipments in label order; each sees the units the earlier ones shipped."""
+    current = OrderState(link, order)
+    for shipment in shipments:
+        try:
+            _write_shipment(engine, current, shipment, report, dry_run)
+        except OrderRejected as exc:
+            # Data we cannot write (no tracking number, unreadable lines): the operator must look.
+            _failed(engine, link, shipment, str(exc), report, dry_run, field=exc.field)
+
+
+def _write_shipment(engine: SyncEngine, current: OrderState, shipment: dict[str, Any], report: ShipbackReport,
+                    dry_run: bool) -> None:
+    state, link, ref = engine.state, current.link, current.ref
+    shipment_id: int = shipment["shipmentId"]
+    tracking = shipment.get("trackingNumber")
+    if current.has_tracking(tracking):
+        if not dry_run:
+            state.ledger_mark_written(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
+                                      tracking_number=tracking)
+            state.resolve_problem(ref, WRITE_FAILED)
+        if shipment.get("voided"):
+            _voided_after_writeback(engine, link, shipment, report, dry_run)
+        else:
+            report.add("duplicate", ref, "tracking number already on the InkSoft order",
+                       shipment_id=shipment_id)
+        return
+    writeback = writeback_for(shipment, current.order, current.already)
+    if writeback is None:
+        _nothing_to_write(engine, link, shipment, report, dry_run)
+        return
+    if dry_run:
+        report.add("written", ref, _describe(writeback), shipment_id=shipment_id)
+        current.count(writeback)
+        return
+    claim = state.ledger_claim(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
+                               tracking_number=tracking, payload=_payload(writeback))
+    if claim is None:
+        report.add("duplicate", ref, "being written by another inkship process", shipment_id=shipment_id)
+        return
+    engine.maybe_crash("shipback.after_ledger_pending")
+    try:
+        if claim.recovering:
+            # An earlier attempt may have reached InkSoft: read the order afresh before writing.
+            current.reread(engine)
+            if current.has_tracking(tracking):
+                state.ledger_mark_written(shipment_id)
+                state.resolve_problem(ref, WRITE_FAILED)
+                report.add("duplicate", ref, "found on the InkSoft order after an interrupted write",
+                           shipment_id=shipment_id)
+                return
+            writeback = writeback_for(shipment, current.order, current.already)
+            if writeback is None:
+                _nothing_to_write(engine, link, shipment, report, dry_run)
+                return
+        engine.inksoft.create_order_shipment(current.order, writeback, retry=False)
+    except InkshipError as exc:
+        _failed(engine, link, shipment, str(exc), report, dry_run)
+        engine.stop_if_fatal(exc)
+        return
+    engine.maybe_crash("shipback.after_inksoft_write")
+    state.ledger_mark_written(shipment_id)
+    engine.maybe_crash("shipback.after_ledger_written")
+    state.resolve_problem(ref, WRITE_FAILED)
+    if writeback.mark_completed:
+        state.set_link_status(link.order_key, "shipped")
+    report.add("written", ref, _describe(writeback), shipment_id=shipment_id)
+    current.count(writeback)
+
+
+def _nothing_to_write(engine: SyncEngine, link: Link, shipment: dict[str, Any], report: ShipbackReport,
+                      dry_run: bool) -> None:
+    """Settle a label that must not be written: voided first, or carrying no unit InkSoft still owes
+    (a package without items would read in InkSoft as "the rest of the order shipped")."""
+    shipment_id, tracking = shipment["shipmentId"], shipment.get("trackingNumber")
+    if shipment.get("voided"):
+        outcome, reason = "voided", "voided before write-back"
+        detail = f"label {tracking} voided; not written back"
+    else:
+        outcome, reason = "skipped", "nothing left to write back"
+        detail = f"label {tracking} carries no unit InkSoft still owes; not written back"
+    if not dry_run:
+        engine.state.ledger_mark_skipped(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
+                                         tracking_number=tracking, reason=reason)
+    report.add(outcome, f"#{link.inksoft_id}", detail, shipment_id=shipment_id)
+
+
+def _voided_after_writeback(engine: SyncEngine, link: Link, shipment: dict[str, Any], report: ShipbackReport,
+                            dry_run: bool) -> None:
+    """Reported once: the ledger moves written → voided on the first sighting only."""
+    ref = f"#{link.inksoft_id}"
+    shipment_id = shipment["shipmentId"]
+    if not dry_run and not engine.state.ledger_mark_voided(shipment_id):
+        return
+    message = (f"label {shipment.get('trackingNumber')} was voided in ShipStation after it was written back "
+               f"to InkSoft order {ref}; remove that package in InkSoft by hand")
+    report.add("voided_after_writeback", ref, message, shipment_id=shipment_id)
+    if not dry_run:
+        engine.state.record_problem(f"{ref}/{shipment_id}", VOIDED_AFTER, message)
+
+
+def _failed(engine: SyncEngine, link: Link, shipment: dict[str, Any], error: str, report: ShipbackReport,
+            dry_run: bool, *, field: str | None = None) -> None:
+    """The write-back stays pending in the ledger; the next run (or the next notice) settles it."""
+    ref, shipment_id = f"#{link.inksoft_id}", shipment["shipmentId"]
+    log.warning("write-back of shipment %s to InkSoft order %s failed: %s", shipment_id, ref, error)
+    report.add("failed", ref, error, field=field, shipment_id=shipment_id)
+    if dry_run:
+        return
+    engine.state.ledger_defer(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
+                              tracking_number=shipment.get("trackingNumber"), error=error)
+    message = f"shipment {shipment_id} not written back, will retry: {error}"
+    engine.state.record_problem(ref, WRITE_FAILED, message, field=field)
+
+
+def _payload(writeback: InkSoftShipment) -> dict[str, Any]:
+    data = dataclasses.asdict(writeback)
+    data["ship_date"] = writeback.ship_date.isoformat() if writeback.ship_date else None
+    return data
+
+
+def _describe(writeback: InkSoftShipment) -> str:
+    units = sum(quantity for _, quantity in writeback.items)
+    done = ", order complete" if writeback.mark_completed else ""
+    return (f"{writeback.tracking_number} ({writeback.service or writeback.carrier}), "
+            f"{units} unit{'s' if units != 1 else ''}{done}")

@@ -1,0 +1,115 @@
+"""`SyncEngine`: the one object the CLI and the web receiver drive — an import pass, a ship-back pass,
+a webhook, or a whole run — with every run recorded in the state store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from connector.clients.inksoft import InkSoftClient
+from connector.clients.shipstation import ShipStationClient
+from connector.config import Config
+from connector.engine import importer, shipback
+from connector.engine.crashpoints import check_crash_point, maybe_crash
+from connector.engine.reports import ImportReport, RunReport, ShipbackReport
+from connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
+from connector.mapping.status import StatusTable
+from connector.state.store import StateStore, utcnow
+
+log = logging.getLogger("inkship.engine")
+
+# Errors that no other order or pass could get past: stop the run and say what to fix.
+STOPPING = (AuthError, PermissionDenied, ConfigError)
+
+R = TypeVar("R", ImportReport, ShipbackReport)
+
+
+class SyncEngine:
+    """Import InkSoft orders into ShipStation and write ShipStation labels back to InkSoft."""
+
+    def __init__(self, config: Config, inksoft: InkSoftClient, shipstation: ShipStationClient,
+                 state: StateStore, clock: Callable[[], datetime] = utcnow,
+                 crash_at: str | None = None) -> None:
+        self.config = config
+        self.inksoft = inksoft
+        self.shipstation = shipstation
+        self.state = state
+        self.clock = clock
+        self.crash_at = check_crash_point(crash_at)
+        self.status_table = StatusTable.from_config(config.mapping.statuses)
+        # InkSoft's `REPLACE_DOMAIN_WITH` image host becomes the store's own host (inferred: the host
+        # of the configured store URL, which for a white-label store is its own domain).
+        self.store_domain = urlsplit(config.inksoft.base_url).netloc or None
+
+    def stop_if_fatal(self, exc: InkshipError) -> None:
+        """Re-raise an error that stops the whole run (credentials, permissions, configuration)."""
+        if isinstance(exc, STOPPING):
+            raise exc
+
+    def maybe_crash(self, name: str) -> None:
+        """Stop dead here when this engine was built with `crash_at == name` (tests only)."""
+        maybe_crash(name, self.crash_at)
+
+    def close(self) -> None:
+        self.state.close()
+
+    # -- the passes ------------------------------------------------------------------------------
+
+    def run_import(self, dry_run: bool = False) -> ImportReport:
+        return self._recorded("import", dry_run, lambda: importer.run_import(self, dry_run))
+
+    def run_shipback(self, dry_run: bool = False) -> ShipbackReport:
+        return self._recorded("shipback", dry_run, lambda: shipback.run_shipback(self, dry_run))
+
+    def handle_webhook(self, payload: dict[str, Any]) -> ShipbackReport:
+        return self._recorded("webhook", False, lambda: shipback.handle_webhook(self, payload))
+
+    def sync(self, dry_run: bool = False) -> RunReport:
+        """Import, then ship back. A pass that fails as a whole (an API down after retries) is reported
+        and the other pass still runs; credential and configuration errors stop at once and raise."""
+        report = RunReport(started_at=self.clock(), dry_run=dry_run)
+        run_id = None if dry_run else self.state.start_run("sync")
+        errors: list[str] = []
+        passes = (("import_report", "import", importer.run_import),
+                  ("shipback_report", "ship-back", shipback.run_shipback))
+        try:
+            for attribute, name, run_pass in passes:
+                try:
+                    setattr(report, attribute, run_pass(self, dry_run))
+                except STOPPING:
+                    raise
+                except InkshipError as exc:
+                    log.error("%s pass failed: %s", name, exc)
+                    errors.append(f"{name}: {exc}")
+        except STOPPING as exc:
+            errors.append(str(exc))
+            self._finish_run(run_id, report, errors)
+            raise
+        self._finish_run(run_id, report, errors)
+        for line in report.summary_lines():
+            log.info("%s", line)
+        return report
+
+    def _finish_run(self, run_id: int | None, report: RunReport, errors: list[str]) -> None:
+        report.error = "; ".join(errors) or None
+        report.finished_at = self.clock()
+        if run_id is not None:
+            self.state.finish_run(run_id, report.summary())
+
+    def _recorded(self, kind: str, dry_run: bool, work: Callable[[], R]) -> R:
+        """Run one pass with a row in the runs table (none for a dry run: it changes nothing)."""
+        if dry_run:
+            return work()
+        run_id = self.state.start_run(kind)
+        try:
+            report = work()
+        except InkshipError as exc:
+            self.state.finish_run(run_id, {"ok": False, "error": str(exc)})
+            raise
+        self.state.finish_run(run_id, {"ok": True, "counts": report.counts})
+        for line in report.summary_lines():
+            log.info("%s", line)
+        return report

@@ -1,0 +1,92 @@
+"""Schema migrations for the state database, applied in order and tracked by `PRAGMA user_version`.
+
+Append a step to `MIGRATIONS` to change the schema; never edit a step that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from connector.errors import ConfigError
+
+# Each step is a list of statements run in one transaction; step N leaves user_version at N.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE links (
+            order_key TEXT PRIMARY KEY,
+            inksoft_id INTEGER NOT NULL,
+            inksoft_unique_id TEXT,
+            store_id INTEGER,
+            shipstation_order_id INTEGER,
+            order_number TEXT,
+            fingerprint TEXT,
+            shipstation_status TEXT,
+            pending INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX links_inksoft_id ON links (inksoft_id)",
+        "CREATE INDEX links_pending ON links (pending) WHERE pending = 1",
+        "CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE ledger (
+            shipment_id INTEGER PRIMARY KEY,
+            order_key TEXT NOT NULL,
+            inksoft_id INTEGER NOT NULL,
+            tracking_number TEXT,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'written', 'voided', 'skipped')),
+            payload TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_by TEXT,
+            claim_expires TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            error TEXT
+        )""",
+        "CREATE INDEX ledger_state ON ledger (state)",
+        """CREATE TABLE problems (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            order_ref TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            field TEXT,
+            message TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            resolved_at TEXT
+        )""",
+        "CREATE UNIQUE INDEX problems_open ON problems (order_ref, kind) WHERE resolved_at IS NULL",
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            summary TEXT
+        )""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database up to `SCHEMA_VERSION`; returns the version found before migrating.
+
+    Each step runs under BEGIN IMMEDIATE and re-reads the version inside the transaction, so two
+    processes opening a new database at once apply every step exactly once.
+    """
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise ConfigError(f"schema version {found} is newer than this inkship understands ({SCHEMA_VERSION})",
+                          key="state.database")
+    for version, statements in enumerate(MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
