@@ -1,20 +1,54 @@
-"""The `inkship` command line: one group, each command in the module that owns it."""
+"""The `inkship` command line: one group, each command in the module that owns it.
+
+Exit codes: 0 all went through, 1 some orders failed, 2 configuration or authentication to fix.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from connector.commands.context import CliContext, Runtime, fail
+from connector.errors import InkshipError
+from connector.logging import setup_logging
 
-@click.group()
+
+class InkshipGroup(click.Group):
+    """Turns a connector error escaping any command into a clear message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InkshipError as exc:
+            fail(ctx, exc)
+
+
+@click.group(cls=InkshipGroup)
 @click.version_option(package_name="inkship")
-def main() -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="INKSHIP_CONFIG",
+              help="Configuration file (TOML). Default: $INKSHIP_CONFIG, else the environment only.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, as_json: bool, verbose: int) -> None:
     """inkship: InkSoft orders into ShipStation, shipments back to InkSoft."""
+    runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
+    ctx.obj = CliContext(config_path=config_path, as_json=as_json, verbosity=verbose, runtime=runtime)
+    setup_logging(verbose)
 
 
 def _register() -> None:
+    from connector.commands.demo import demo
+    from connector.commands.doctor import doctor
+    from connector.commands.serve import serve
+    from connector.commands.status import status
+    from connector.commands.sync import run, sync
+    from scenarios.runner import scenario
     from simulators.cli import sim
 
-    main.add_command(sim)
+    for command in (sync, run, serve, status, doctor, demo, sim, scenario):
+        main.add_command(command)
 
 
 _register()

@@ -1,0 +1,1 @@
+"""One module per `inkship` command; `context` holds what they share."""

@@ -1,0 +1,134 @@
+"""What every `inkship` command shares: the global options, the configuration, the clients and
+engine built from it, output in human or JSON form, and the exit codes.
+
+Tests inject a `Runtime` through click's `obj` (`CliRunner().invoke(main, args, obj=Runtime(...))`):
+its `session` is a `requests.Session` routed to the simulators (`simulators.transport.route_session`),
+used by both API clients instead of the network. Nothing else sets it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+import requests
+
+from connector.clients.inksoft import InkSoftClient
+from connector.clients.shipstation import ShipStationClient
+from connector.commands.progress import ProgressInkSoftClient
+from connector.config import Config, load_config
+from connector.engine.sync import SyncEngine
+from connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
+from connector.logging import setup_logging
+from connector.state.store import StateStore
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_FIX_CONFIG = 2
+
+
+@dataclass
+class Runtime:
+    """Hooks for tests: a routed session, the clients' sleep between retries, and what `serve` does
+    with its app (default: serve it)."""
+
+    session: requests.Session | None = None
+    sleep: Callable[[float], None] | None = None
+    serve_forever: Callable[[Any, str, int], None] | None = None
+
+    def http_options(self, **http_kw: Any) -> dict[str, Any]:
+        return {"session": self.session, **({"sleep": self.sleep} if self.sleep else {}), **http_kw}
+
+
+@dataclass
+class CliContext:
+    config_path: str | None
+    as_json: bool
+    verbosity: int
+    runtime: Runtime
+    _configs: dict[bool, Config] = field(default_factory=dict)
+
+    def config(self, require_credentials: bool = True) -> Config:
+        """The configuration (loaded once); `status` and `doctor` can do without credentials."""
+        if require_credentials not in self._configs:
+            config = load_config(self.config_path, require_credentials=require_credentials)
+            setup_logging(self.verbosity, config)
+            self._configs[require_credentials] = config
+        return self._configs[require_credentials]
+
+    def inksoft(self, progress: bool = False, **http_kw: Any) -> InkSoftClient:
+        """The InkSoft client; with `progress`, one that shows a bar on long reads (terminals only)."""
+        show = progress and not self.as_json and sys.stdout.isatty()
+        client_class = ProgressInkSoftClient if show else InkSoftClient
+        return client_class(self.config().inksoft, **self.runtime.http_options(**http_kw))
+
+    def shipstation(self, **http_kw: Any) -> ShipStationClient:
+        return ShipStationClient(self.config().shipstation, **self.runtime.http_options(**http_kw))
+
+    def state_store(self) -> StateStore:
+        return StateStore(self.config().state.database)
+
+    def engine(self, progress: bool = False, **http_kw: Any) -> SyncEngine:
+        """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it).
+        `http_kw` go to both clients' ApiHttp (e.g. max_attempts)."""
+        return SyncEngine(self.config(), self.inksoft(progress, **http_kw), self.shipstation(**http_kw),
+                          self.state_store())
+
+    def emit(self, data: dict[str, Any], lines: Iterable[str]) -> None:
+        """Print the machine form with --json, else the human lines."""
+        if self.as_json:
+            # One line per document, so `run --json` gives JSON Lines.
+            click.echo(json.dumps(data, sort_keys=True, default=str))
+        else:
+            for line in lines:
+                click.echo(line)
+
+
+pass_cli = click.make_pass_decorator(CliContext)
+
+
+def fix_hint(exc: InkshipError) -> str:
+    """Plain words on what to change, by error type and API."""
+    api = (exc.api or "").lower()
+    if isinstance(exc, ConfigError):
+        key = exc.key or "the named key"
+        env = "INKSHIP_" + key.replace(".", "_").upper() if exc.key else "INKSHIP_<SECTION>_<KEY>"
+        return f"set {key} in the config file (--config or INKSHIP_CONFIG) or the {env} variable"
+    if isinstance(exc, PermissionDenied):
+        if "inksoft" in api:
+            return ("give the InkSoft user the Fulfillment Store Admin permission "
+                    "(InkSoft admin > Users), or use an API key")
+        return "use credentials allowed to do this"
+    if isinstance(exc, AuthError):
+        if "inksoft" in api:
+            return ("check inksoft.api_key, or inksoft.username, inksoft.password and "
+                    "inksoft.publisher_id (shown at the bottom right of InkSoft's admin pages)")
+        if "shipstation" in api:
+            return ("check shipstation.api_key and shipstation.api_secret "
+                    "(ShipStation > Settings > Account > API Settings; v1 keys, not v2)")
+        return "check the credentials in the configuration"
+    return ""
+
+
+def fail(ctx: click.Context, exc: InkshipError) -> None:
+    """Report a configuration or authentication error (exit 2) or another fatal one (exit 1)."""
+    to_fix = isinstance(exc, ConfigError | AuthError | PermissionDenied)
+    code = EXIT_FIX_CONFIG if to_fix else EXIT_SOME_FAILED
+    hint = fix_hint(exc)
+    cli = ctx.find_object(CliContext)
+    if cli is not None and cli.as_json:
+        click.echo(json.dumps({"ok": False, "error": str(exc), "kind": type(exc).__name__,
+                               "key": getattr(exc, "key", None), "fix": hint or None}))
+    else:
+        click.echo(f"error: {exc}", err=True)
+        if hint:
+            click.echo(f"fix: {hint}", err=True)
+    ctx.exit(code)
+
+
+def exit_with(code: int) -> None:
+    click.get_current_context().exit(code)

@@ -1,0 +1,89 @@
+"""`inkship sync` (one import and ship-back pass) and `inkship run` (a pass every N seconds until
+SIGTERM or Ctrl-C, finishing the pass in hand).
+"""
+
+from __future__ import annotations
+
+import click
+
+from connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliContext, exit_with, pass_cli
+from connector.commands.signals import StopFlag, stop_on_signals
+from connector.engine.reports import ReportLine, RunReport
+
+dry_run_option = click.option(
+    "--dry-run", is_flag=True,
+    help="Show what would be created, updated, cancelled and written back; write nothing.")
+
+
+def report_failed(report: RunReport) -> bool:
+    """Whether a pass stopped, or some order or shipment failed or is in conflict."""
+    passes = [p for p in (report.import_report, report.shipback_report) if p is not None]
+    return not report.ok or any(p.of("failed") or p.of("conflict") for p in passes)
+
+
+def one_pass(cli: CliContext, dry_run: bool) -> RunReport:
+    engine = cli.engine(progress=True)
+    try:
+        return engine.sync(dry_run=dry_run)
+    finally:
+        engine.close()
+
+
+# What a dry run lists order by order (the summary lines only count them).
+WOULD = {"created": "would create", "updated": "would update", "cancelled": "would cancel",
+         "written": "would write back"}
+
+
+def _would(line: ReportLine) -> str:
+    what = f"shipment {line.shipment_id} of {line.order_ref}" if line.shipment_id else line.order_ref
+    return f"  {WOULD[line.outcome]}: {what}" + (f": {line.detail}" if line.detail else "")
+
+
+def dry_run_lines(report: RunReport) -> list[str]:
+    passes = [p for p in (report.import_report, report.shipback_report) if p is not None]
+    return [_would(line) for p in passes for line in p.lines if line.outcome in WOULD]
+
+
+def print_report(cli: CliContext, report: RunReport, dry_run: bool) -> None:
+    details = ["dry run: nothing was written", *dry_run_lines(report)] if dry_run else []
+    cli.emit({"ok": not report_failed(report), "dry_run": dry_run, "report": report.to_dict()},
+             [*report.summary_lines(), *details])
+
+
+@click.command()
+@dry_run_option
+@pass_cli
+def sync(cli: CliContext, dry_run: bool) -> None:
+    """One pass: import new and changed orders, then write shipments back."""
+    report = one_pass(cli, dry_run)
+    print_report(cli, report, dry_run)
+    exit_with(EXIT_SOME_FAILED if report_failed(report) else EXIT_OK)
+
+
+@click.command()
+@dry_run_option
+@click.option("--interval", type=click.FloatRange(min=0), default=None,
+              help="Seconds between passes (default: sync.interval_seconds).")
+@click.option("--max-passes", type=click.IntRange(min=0), default=0,
+              help="Stop after this many passes (0: until SIGTERM or Ctrl-C).")
+@pass_cli
+def run(cli: CliContext, dry_run: bool, interval: float | None, max_passes: int) -> None:
+    """Pass after pass, every --interval seconds, until SIGTERM or Ctrl-C."""
+    seconds = cli.config().sync.interval_seconds if interval is None else interval
+    flag = StopFlag()
+    passes = 0
+    last_failed = False
+    with stop_on_signals(flag):
+        while not flag.is_set:
+            # A pass that fails as a whole (an API down after retries) is in its report; only
+            # configuration and credential errors escape, and they end the run (exit 2).
+            report = one_pass(cli, dry_run)
+            print_report(cli, report, dry_run)
+            last_failed = report_failed(report)
+            passes += 1
+            if max_passes and passes >= max_passes:
+                break
+            flag.wait(seconds)
+    if not cli.as_json:
+        click.echo(f"stopped after {passes} pass{'es' if passes != 1 else ''}")
+    exit_with(EXIT_SOME_FAILED if last_failed else EXIT_OK)
