@@ -30,6 +30,25 @@ _SECRET_NAMES = frozenset({
 
 _JSON_STRING_MEMBER = re.compile(r'"([^"\\]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"?')
 
+# A webhook target URL carries its receiver's secret as a path segment (ShipStation signs nothing, so
+# receivers put a capability token in the URL). Long random-looking segments of any URL in a body are
+# therefore masked too, as are secret-named query parameters inside such URLs.
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+_TOKEN_SEGMENT = re.compile(
+    r"(?<=/)(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,}(?=[/?#]|$)")
+_URL_QUERY_MEMBER = re.compile(r"([?&])([^=&#]+)=([^&#]*)")
+
+
+def _mask_url(url: str) -> str:
+    url = _URL_QUERY_MEMBER.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}={MASK}" if is_secret_name(m.group(2)) else m.group(0), url)
+    head, sep, rest = url.partition("?")
+    return _TOKEN_SEGMENT.sub(MASK, head) + sep + rest
+
+
+def _mask_urls(text: str) -> str:
+    return _URL.sub(lambda m: _mask_url(m.group(0)), text)
+
 
 def is_secret_name(name: str) -> bool:
     return name.replace("-", "").replace("_", "").lower() in _SECRET_NAMES
@@ -41,6 +60,8 @@ def _mask_json(value: Any) -> Any:
                 for k, v in value.items()}
     if isinstance(value, list):
         return [_mask_json(v) for v in value]
+    if isinstance(value, str):
+        return _mask_urls(value)
     return value
 
 
@@ -59,15 +80,16 @@ def _mask_body(body: str) -> str:
             parsed = json.loads(body)
         except ValueError:
             # Truncated or invalid JSON still must not leak: mask "name": "value" members textually.
-            return _mask_broken_json(body)
+            return _mask_urls(_mask_broken_json(body))
         masked = _mask_json(parsed)
         return body if masked == parsed else json.dumps(masked)
     # Any other body may be a form; it is re-encoded only when it really carries a secret, so
     # ordinary bodies are journaled byte for byte.
     pairs = parse_qsl(body, keep_blank_values=True)
-    if any(is_secret_name(k) for k, _ in pairs):
-        return urlencode([(k, MASK if is_secret_name(k) else v) for k, v in pairs], safe="*[]")
-    return body
+    masked = [(k, MASK if is_secret_name(k) else _mask_urls(v)) for k, v in pairs]
+    if masked != pairs:
+        return urlencode(masked, safe="*[]")
+    return _mask_urls(body)
 
 
 def mask_credentials(entry: dict) -> dict:

@@ -118,3 +118,23 @@ def test_no_secret_value_survives_masking(secrets: dict, plain: dict, shape: str
     entry = {"query": fields if shape == "query" else {}, "body": bodies[shape]}
     masked = json.dumps(mask_credentials(entry))
     assert not [value for value in secrets.values() if value in masked]
+
+
+def test_a_webhook_target_url_keeps_its_shape_but_not_its_token():
+    token = "k3J9xQ_a8Zt2LmN0pQrS7vW"
+    body = json.dumps({"target_url": f"https://shop.example/webhooks/shipstation/{token}",
+                       "event": "SHIP_NOTIFY", "friendly_name": "inkship"})
+    masked = mask_credentials({"query": {}, "body": body})["body"]
+    assert token not in masked
+    assert json.loads(masked)["target_url"] == "https://shop.example/webhooks/shipstation/***"
+
+
+def test_ordinary_urls_and_words_are_left_alone():
+    body = json.dumps({"resource_url": "https://ssapi.shipstation.com/shipments?storeID=310001&batchId=77",
+                       "note": "Riverside Youth Soccer 2026"})
+    assert mask_credentials({"query": {}, "body": body})["body"] == body
+
+
+def test_secret_query_parameters_inside_a_url_are_masked():
+    body = "url=https%3A%2F%2Fshop.example%2Fcs%3Faction%3Dexport%26SS-Password%3Dhunter2"
+    assert "hunter2" not in mask_credentials({"query": {}, "body": body})["body"]
