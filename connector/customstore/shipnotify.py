@@ -1,0 +1,305 @@
+"""Custom Store ship notice (`action=shipnotify`): parse ShipStation's `ShipNotice` safely and turn it
+into the same shipment write-back the REST transport does, exactly once."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from connector.config import Config, MappingConfig
+from connector.engine.shipback import WRITE_FAILED
+from connector.errors import InkshipError, NotFound, OrderRejected, RequestRejected
+from connector.mapping.orders import item_aliases, order_key_for, order_ref_for
+from connector.mapping.shipments import (
+    InkSoftShipment,
+    find_package_with_tracking,
+    shipped_quantities,
+    writeback_for,
+)
+from connector.mapping.times import parse_custom_store_date
+
+#: Largest ship notice accepted; a real one with a few hundred lines is a few tens of KiB.
+MAX_NOTICE_BYTES = 256 * 1024
+#: What `handle_ship_notice` reports back.
+WRITTEN, DUPLICATE = "written", "duplicate"
+#: The `api` of the errors this transport raises itself (as opposed to InkSoft's).
+CUSTOM_STORE_API = "custom store"
+# Trade marks in ShipStation's service names ("UPS® Ground") are not part of the name InkSoft shows.
+_MARKS = re.compile(r"\s*[®™]\s*")
+_DIGITS = re.compile(r"[0-9]+")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_STORE_KEY = re.compile(r"inksoft:[0-9]+:([0-9]+)")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One line of a ship notice: the LineItemID we exported (our `lineItemKey`) and its quantity."""
+
+    line_item_id: str
+    quantity: int
+    sku: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ShipNotice:
+    """What a ship notice says. `items is None` means the notice covers the whole order (an empty
+    body, or a body without Items)."""
+
+    order_id: str
+    order_number: str
+    carrier: str
+    service: str
+    tracking_number: str
+    ship_date: date | None
+    notify_customer: bool | None
+    items: tuple[NoticeItem, ...] | None
+    from_query_only: bool = False
+
+    def shipped_quantities(self) -> dict[str, int] | None:
+        """Quantities per LineItemID, summed (a line may be listed more than once)."""
+        if self.items is None:
+            return None
+        totals: dict[str, int] = {}
+        for item in self.items:
+            totals[item.line_item_id] = totals.get(item.line_item_id, 0) + item.quantity
+        return totals
+
+    def ledger_key(self, order_key: str) -> str:
+        """The notice's identity: ShipStation sends no shipment id with a ship notice, so it is the
+        order and the tracking number, the same whether a duplicate arrives with or without a body."""
+        return f"shipnotify:{order_key}:{self.tracking_number.strip().upper()}"
+
+
+def _rejected(message: str, status: int = 400) -> RequestRejected:
+    return RequestRejected(message, api=CUSTOM_STORE_API, status=status)
+
+
+def _local(tag: object) -> str:
+    """An element's name without any namespace (`{ns}OrderID` → `OrderID`)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child(parent: Element, name: str) -> Element | None:
+    return next((child for child in parent if _local(child.tag) == name), None)
+
+
+def _text(parent: Element, name: str) -> str:
+    child = _child(parent, name)
+    return (child.text or "").strip() if child is not None else ""
+
+
+def _parse_date(text: str) -> date | None:
+    """ShipDate's format is unspecified: accept the Custom Store forms and ISO dates; else None."""
+    iso = _ISO_DATE.match(text)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        return parse_custom_store_date(text).date() if text else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_bool(text: str) -> bool | None:
+    lowered = text.lower()
+    return True if lowered in ("true", "1", "yes") else False if lowered in ("false", "0", "no") else None
+
+
+def _parse_items(root: Element) -> tuple[NoticeItem, ...] | None:
+    items = _child(root, "Items")
+    if items is None:
+        return None
+    parsed = []
+    for item in items:
+        if _local(item.tag) != "Item":
+            continue
+        line_item_id = _text(item, "LineItemID")
+        quantity_text = _text(item, "Quantity")
+        if not line_item_id:
+            raise _rejected("ShipNotice item without LineItemID")
+        if not _WHOLE_NUMBER.fullmatch(quantity_text):
+            raise _rejected(f"ShipNotice item {line_item_id[:50]!r}: Quantity {quantity_text[:20]!r} "
+                            "is not a whole number")
+        quantity = int(quantity_text)
+        if quantity < 1:
+            raise _rejected(f"ShipNotice item {line_item_id[:50]!r}: Quantity must be at least 1")
+        parsed.append(NoticeItem(line_item_id, quantity, _text(item, "SKU"), _text(item, "Name")))
+    # An Items element with no Item in it tells us nothing: treat it like no Items at all.
+    return tuple(parsed) or None
+
+
+def _parse_body(body: bytes) -> Element:
+    try:
+        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise _rejected(f"ShipNotice refused: {type(exc).__name__} (DTDs and entities are not accepted)") \
+            from None
+    except (ParseError, ValueError, LookupError, UnicodeError, RecursionError) as exc:
+        raise _rejected(f"ShipNotice is not well-formed XML: {str(exc)[:200]}") from None
+    if _local(root.tag) != "ShipNotice":
+        raise _rejected(f"expected a ShipNotice document, got <{_local(root.tag)[:50]}>")
+    return root
+
+
+def parse_ship_notice(body: bytes, query: Mapping[str, str]) -> ShipNotice:
+    """Read a ship notice from its body and query string. Values in the body win; the query fills in
+    what the body lacks, and an empty body falls back to the query alone (a notice for the whole order).
+
+    Never fails on arbitrary input except with `RequestRejected`: status 413 when the body exceeds
+    `MAX_NOTICE_BYTES`, 400 for anything unreadable, hostile (DTD, entity, external reference) or
+    naming no order."""
+    if len(body) > MAX_NOTICE_BYTES:
+        raise _rejected(f"ShipNotice larger than {MAX_NOTICE_BYTES} bytes", status=413)
+
+    def from_query(name: str) -> str:
+        return str(query.get(name) or "").strip()
+
+    root = _parse_body(body) if body.strip() else None
+
+    def value(element: str, parameter: str | None = None) -> str:
+        found = _text(root, element) if root is not None else ""
+        return found or (from_query(parameter) if parameter else "")
+
+    notice = ShipNotice(
+        order_id=value("OrderID"),
+        order_number=value("OrderNumber", "order_number"),
+        carrier=value("Carrier", "carrier"),
+        service=value("Service", "service"),
+        tracking_number=value("TrackingNumber", "tracking_number"),
+        ship_date=_parse_date(value("ShipDate")) or _parse_date(value("LabelCreateDate")),
+        notify_customer=_parse_bool(value("NotifyCustomer")),
+        items=_parse_items(root) if root is not None else None,
+        from_query_only=root is None,
+    )
+    if not notice.order_id and not notice.order_number:
+        raise _rejected("ship notice names no order: neither OrderID nor order_number was given")
+    return notice
+
+
+# ---------------------------------------------------------------- write-back
+
+def ledger_id(key: str) -> int:
+    """The write-back ledger's `shipment_id` for a ship notice key: a negative 63-bit number derived
+    from it. The ledger's key column is an integer and ShipStation's shipment ids are positive, so a
+    ship notice and a REST shipment can never share a row."""
+    return -(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") >> 1) - 1
+
+
+def _candidate_ids(notice: ShipNotice, state: Any, settings: MappingConfig) -> list[int]:
+    """InkSoft ids the notice may mean, best first: the link of its OrderID, the id inside an
+    `inksoft:<StoreId>:<ID>` key, then its OrderNumber (`order_number_prefix` + ID, as mapped)."""
+    ids: list[int] = []
+    if notice.order_id:
+        link = state.get_link(notice.order_id)
+        if link is not None:
+            ids.append(link.inksoft_id)
+        store_key = _STORE_KEY.fullmatch(notice.order_id)
+        if store_key:
+            ids.append(int(store_key[1]))
+    prefix = settings.order_number_prefix
+    number = notice.order_number[len(prefix):] if notice.order_number.startswith(prefix) else ""
+    if _DIGITS.fullmatch(number):
+        ids.append(int(number))
+    return list(dict.fromkeys(ids))
+
+
+def _key_of(order: dict) -> str | None:
+    try:
+        return order_key_for(order)
+    except OrderRejected:
+        return None
+
+
+def find_order(notice: ShipNotice, inksoft: Any, state: Any, settings: MappingConfig) -> dict:
+    """The InkSoft order a notice is about. An OrderID we do not know (ShipStation split the order)
+    falls back to the OrderNumber, logged; nothing found at all is a 400 naming both."""
+    for inksoft_id in _candidate_ids(notice, state, settings):
+        try:
+            order = inksoft.get_order(inksoft_id)
+        except NotFound:
+            continue
+        if notice.order_id and _key_of(order) != notice.order_id:
+            log.warning("ship notice for unknown OrderID %r matched by order number %r instead",
+                        notice.order_id[:60], notice.order_number[:60])
+        return order
+    raise _rejected(f"unknown order: OrderID {notice.order_id[:60]!r}, OrderNumber "
+                    f"{notice.order_number[:60]!r} match no InkSoft order")
+
+
+def notice_writeback(notice: ShipNotice, order: dict, today: date) -> InkSoftShipment:
+    """The InkSoft write-back for a notice, by the same rule as a REST shipment (`writeback_for`):
+    the notice's items capped at what is still unshipped, or every unshipped unit when it lists none;
+    carrier and service as ShipStation named them, never the cost or the note to the buyer."""
+    quantities = notice.shipped_quantities()
+    items = None if quantities is None else [{"lineItemKey": key, "quantity": quantity}
+                                             for key, quantity in quantities.items()]
+    shipment = {"trackingNumber": notice.tracking_number, "carrierCode": notice.carrier or "Other",
+                "shipDate": (notice.ship_date or today).isoformat(), "shipmentItems": items}
+    try:
+        writeback = writeback_for(shipment, order, shipped_quantities(order))
+    except OrderRejected as exc:
+        raise _rejected(f"ship notice cannot be written back: {exc.message}") from None
+    if writeback is None or (quantities is not None and not writeback.items
+                             and not set(quantities) & set(item_aliases(order))):
+        raise _rejected("none of the ship notice's LineItemIDs belong to order "
+                        f"{notice.order_number[:60]!r}")
+    service = _MARKS.sub(" ", notice.service).strip() or None
+    return dataclasses.replace(writeback, service=service)
+
+
+def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
+    """Write one ship notice back to InkSoft exactly once; returns `written` or `duplicate`.
+
+    The same ledger protocol as the engine's ship-back pass (`pending` with its payload before the
+    InkSoft call, `written` after, an atomic claim between processes), keyed by `ledger_id`. A
+    notice whose tracking number is already on the InkSoft order is a duplicate whatever brought
+    it there (an earlier notice, a write interrupted before the ledger, the REST transport)."""
+    if not notice.tracking_number:
+        raise _rejected("ship notice without a tracking number: nothing to record in InkSoft")
+    state, inksoft = engine.state, engine.inksoft
+    order = find_order(notice, inksoft, state, config.mapping)
+    order_key, inksoft_id, ref = order_key_for(order), int(order["ID"]), order_ref_for(order)
+    shipment_id = ledger_id(notice.ledger_key(order_key))
+    row = state.ledger_get(shipment_id)
+    if row is not None and row.state != "pending":
+        log.info("ship notice %s for %s: already %s", notice.tracking_number, ref, row.state)
+        return DUPLICATE
+    if find_package_with_tracking(order, notice.tracking_number) is not None:
+        state.ledger_mark_written(shipment_id, order_key=order_key, inksoft_id=inksoft_id,
+                                  tracking_number=notice.tracking_number)
+        log.info("ship notice %s for %s: already on the InkSoft order", notice.tracking_number, ref)
+        return DUPLICATE
+    if notice.from_query_only:
+        log.warning("ship notice %s for %s arrived without a body: written as covering the whole order",
+                    notice.tracking_number, ref)
+    writeback = notice_writeback(notice, order, engine.clock().date())
+    payload = {**dataclasses.asdict(writeback), "ship_date": writeback.ship_date.isoformat()}
+    claim = state.ledger_claim(shipment_id, order_key=order_key, inksoft_id=inksoft_id,
+                               tracking_number=notice.tracking_number, payload=payload)
+    if claim is None:
+        return DUPLICATE  # settled or being written by another process right now
+    # A recovering claim needs no second look: the order was read above and lacks this tracking.
+    try:
+        inksoft.create_order_shipment(order, writeback, retry=False)
+    except InkshipError as exc:
+        state.ledger_release(shipment_id, str(exc))
+        state.record_problem(ref, WRITE_FAILED, f"ship notice {notice.tracking_number} not written back, "
+                                                f"ShipStation will be answered with an error: {exc}")
+        raise
+    state.ledger_mark_written(shipment_id)
+    state.resolve_problem(ref, WRITE_FAILED)
+    log.info("ship notice %s written back to InkSoft order %s", notice.tracking_number, ref)
+    return WRITTEN
