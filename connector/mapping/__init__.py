@@ -1,1 +1,1 @@
-"""Pure functions that turn InkSoft orders into ShipStation orders and ShipStation shipments into InkSoft write-backs."""
+"""Pure functions: InkSoft orders into ShipStation orders, ShipStation shipments into InkSoft write-backs."""
