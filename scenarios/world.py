@@ -1,0 +1,215 @@
+"""One scenario's world: both simulators, `inkship serve`'s webhook receiver and the connector, wired
+on one clock, in process (routed `requests` sessions) or over real sockets (servers on port 0).
+
+Only `start()` knows the difference between the two modes; everything else talks to base URLs through
+`self.session`, to the simulators' control planes (`/__sim/`) and to the APIs the connector uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import requests
+from flask import Flask
+
+from connector.clients.inksoft import InkSoftClient
+from connector.clients.shipstation import ShipStationClient
+from connector.commands.serve import WEBHOOK_HTTP_ATTEMPTS
+from connector.config import (
+    Config,
+    InkSoftConfig,
+    MappingConfig,
+    ShipStationConfig,
+    StateConfig,
+    SyncConfig,
+    WebhookConfig,
+)
+from connector.engine.reports import ShipbackReport
+from connector.engine.sync import SyncEngine
+from connector.state.store import StateStore
+from connector.web.app import create_app as create_receiver_app
+from connector.web.app import webhook_url
+from scenarios.seeds import inksoft_seed, shipstation_seed
+from simulators.clock import SimClock
+from simulators.credentials import SimCredentials
+from simulators.inksoft.app import create_app as create_inksoft_app
+from simulators.server import ThreadedServer
+from simulators.shipstation.app import create_app as create_shipstation_app
+from simulators.transport import mount_app
+
+# The world's start, unless a scenario says otherwise: a Monday afternoon in Oregon.
+DEFAULT_START = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
+IN_PROCESS_URLS = {"inksoft": "http://inksoft.sim", "shipstation": "http://ssapi.sim",
+                   "receiver": "http://inkship.sim"}
+CONTROL_TIMEOUT = 60.0
+APIS = ("inksoft", "shipstation")
+
+
+class WorldError(Exception):
+    """A simulator refused what the scenario asked of it (a bad order, an unknown label...)."""
+
+
+class ReceiverEngine(SyncEngine):
+    """The engine `inkship serve` builds per webhook, keeping each report for the scenario's checks."""
+
+    sink: list[ShipbackReport]
+
+    def handle_webhook(self, payload: dict[str, Any]) -> ShipbackReport:
+        report = super().handle_webhook(payload)
+        self.sink.append(report)
+        return report
+
+
+class World:
+    """Build with the scenario's `given`, then `start()`; `close()` stops servers and the state store."""
+
+    def __init__(self, given: dict[str, Any], workdir: Path, *, sockets: bool = False) -> None:
+        self.given = given
+        self.sockets = sockets
+        self.credentials = SimCredentials()
+        start = given.get("clock")
+        self.clock = SimClock(frozen_at=datetime.fromisoformat(start) if start else DEFAULT_START)
+        self.db_path = workdir / "state" / "inkship.sqlite3"
+        self.token = secrets.token_urlsafe(24)
+        self.webhook_reports: list[ShipbackReport] = []
+        self.sleeps: list[float] = []
+        self.urls: dict[str, str] = {}
+        self._stack = ExitStack()
+        shipstation = given.get("shipstation") or {}
+        self._webhook_session = self._closing(requests.Session())
+        self.apps: dict[str, Flask] = {
+            "inksoft": self._inksoft_app(given.get("inksoft") or {}),
+            "shipstation": create_shipstation_app({
+                "clock": self.clock, "credentials": self.credentials,
+                "rate_limit": shipstation.get("rate_limit", 40),
+                "void_returns_to_awaiting": shipstation.get("void_returns_to_awaiting", True),
+                "webhook_session": self._webhook_session}),
+        }
+        # The connector's and the runner's way to the APIs: plain over sockets, routed in process.
+        self.session = self._closing(requests.Session())
+        self.config = Config()  # the real one needs the URLs, known once started
+
+    def _inksoft_app(self, given: dict[str, Any]) -> Flask:
+        """The InkSoft simulator seeded at creation (no round trip for thousands of generated orders)."""
+        try:
+            return create_inksoft_app({"clock": self.clock, "credentials": self.credentials,
+                                       "quirks": given.get("quirks"), "seed": inksoft_seed(given)})
+        except (ValueError, KeyError, TypeError) as exc:
+            raise WorldError(f"the InkSoft simulator refused given.inksoft: {exc}") from None
+
+    def _closing(self, session: requests.Session) -> requests.Session:
+        self._stack.callback(session.close)
+        return session
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> World:
+        """Serve everything and seed ShipStation; on any failure, stop what was started."""
+        try:
+            return self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> World:
+        if self.sockets:
+            self.urls = {api: self._serve(app) for api, app in self.apps.items()}
+        else:
+            self.urls = {api: IN_PROCESS_URLS[api] for api in APIS}
+            for api in APIS:
+                mount_app(self.session, self.urls[api], self.apps[api])
+        self.config = self._config(self.given.get("connector") or {})
+        receiver = create_receiver_app(self.config, self._receiver_engine)
+        if self.sockets:
+            self.urls["receiver"] = self._serve(receiver)
+        else:
+            self.urls["receiver"] = IN_PROCESS_URLS["receiver"]
+            mount_app(self._webhook_session, self.urls["receiver"], receiver)
+        subscribed = (self.given.get("connector") or {}).get("webhook")
+        seed = shipstation_seed(self.given.get("shipstation") or {},
+                                self.receiver_webhook_url() if subscribed else None,
+                                self.config.shipstation.store_id)
+        if seed:
+            self.control("shipstation", "POST", "/seed", seed)
+        return self
+
+    def _serve(self, app: Flask) -> str:
+        server = ThreadedServer(app).start()
+        self._stack.callback(server.stop)
+        return server.url
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the connector -------------------------------------------------------------------------
+
+    def _config(self, given: dict[str, Any]) -> Config:
+        """The scenario's connector settings over what the runner decides: URLs, credentials, database."""
+        def section(cls: type, base: dict[str, Any], name: str) -> Any:
+            return cls(**{**base, **(given.get(name) or {})})
+
+        creds = self.credentials
+        mapping = section(MappingConfig, {}, "mapping")
+        return Config(
+            inksoft=section(InkSoftConfig, {"base_url": f"{self.urls['inksoft']}/{creds.inksoft_store}",
+                                            "api_key": creds.inksoft_api_key}, "inksoft"),
+            shipstation=section(ShipStationConfig, {
+                "base_url": self.urls["shipstation"], "api_key": creds.shipstation_api_key,
+                "api_secret": creds.shipstation_api_secret}, "shipstation"),
+            state=StateConfig(database=str(self.db_path)),
+            mapping=dataclasses.replace(mapping, statuses=dict(given.get("statuses") or {})),
+            webhook=WebhookConfig(token=self.token),
+            sync=section(SyncConfig, {}, "sync"),
+        )
+
+    def sleep(self, seconds: float) -> None:
+        """A client backing off: time passes in the world, not on the wall clock."""
+        self.sleeps.append(seconds)
+        self.clock.advance(seconds)
+
+    def monotonic(self) -> float:
+        return self.clock.now().timestamp()
+
+    def engine(self, *, crash_at: str | None = None, engine_class: type[SyncEngine] = SyncEngine,
+               **http_kw: Any) -> SyncEngine:
+        """A fresh connector process: new clients and its own connection to the state database."""
+        options = {"session": self.session, "sleep": self.sleep, "clock": self.monotonic, **http_kw}
+        return engine_class(self.config, InkSoftClient(self.config.inksoft, **options),
+                            ShipStationClient(self.config.shipstation, **options),
+                            StateStore(self.db_path, clock=self.clock.now), clock=self.clock.now,
+                            crash_at=crash_at)
+
+    def _receiver_engine(self) -> SyncEngine:
+        engine = cast(ReceiverEngine, self.engine(engine_class=ReceiverEngine,
+                                                  max_attempts=WEBHOOK_HTTP_ATTEMPTS))
+        engine.sink = self.webhook_reports
+        return engine
+
+    def state_store(self) -> StateStore:
+        store = StateStore(self.db_path, clock=self.clock.now)
+        self._stack.callback(store.close)
+        return store
+
+    def receiver_webhook_url(self) -> str:
+        return webhook_url(self.urls["receiver"], self.token)
+
+    # -- the simulators' control planes --------------------------------------------------------
+
+    def control(self, api: str, method: str, route: str, body: Any = None, **params: Any) -> Any:
+        response = self.session.request(method, f"{self.urls[api]}/__sim{route}", json=body,
+                                        params=params or None, timeout=CONTROL_TIMEOUT)
+        if response.status_code >= 400:
+            raise WorldError(f"the {api} simulator refused {method} /__sim{route}: "
+                             f"HTTP {response.status_code} {response.text[:500]}")
+        return response.json()
