@@ -133,8 +133,12 @@ class Config:
 
     def credential_problems(self) -> list[ConfigError]:
         """What is missing before the connector can talk to both APIs (used by load and by doctor)."""
+        return self.inksoft_problems() + self.shipstation_problems() + self.custom_store_problems()
+
+    def inksoft_problems(self) -> list[ConfigError]:
+        """The InkSoft store URL and credentials, when missing."""
         problems = []
-        ink, ship = self.inksoft, self.shipstation
+        ink = self.inksoft
         if not ink.base_url:
             problems.append(ConfigError("is required: the InkSoft store base URL, "
                                         "e.g. https://stores.inksoft.com/Your_Store", key="inksoft.base_url"))
@@ -146,15 +150,20 @@ class Config:
                                             key="inksoft.api_key"))
             problems.extend(ConfigError("is required to sign in without an API key", key=f"inksoft.{name}")
                             for name in missing if len(missing) < len(login))
-        for name in ("api_key", "api_secret"):
-            if not getattr(ship, name):
-                problems.append(ConfigError("is required (ShipStation Settings > API)",
-                                            key=f"shipstation.{name}"))
-        if self.custom_store.enabled:
-            problems.extend(ConfigError("is required when the Custom Store endpoint is enabled",
-                                        key=f"custom_store.{name}")
-                            for name in ("username", "password") if not getattr(self.custom_store, name))
         return problems
+
+    def shipstation_problems(self) -> list[ConfigError]:
+        """ShipStation's API key and secret, when missing."""
+        return [ConfigError("is required (ShipStation Settings > API)", key=f"shipstation.{name}")
+                for name in ("api_key", "api_secret") if not getattr(self.shipstation, name)]
+
+    def custom_store_problems(self) -> list[ConfigError]:
+        """The Custom Store endpoint's own credentials, when it is enabled and they are missing."""
+        if not self.custom_store.enabled:
+            return []
+        return [ConfigError("is required when the Custom Store endpoint is enabled",
+                            key=f"custom_store.{name}")
+                for name in ("username", "password") if not getattr(self.custom_store, name)]
 
 
 def _plain(value: Any) -> Any:
@@ -179,7 +188,7 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     if require_credentials:
         already = {error.key for error in errors}  # a value given but invalid is not also "missing"
         errors.extend(problem for problem in config.credential_problems() if problem.key not in already)
-    _raise_all(errors)
+    raise_all(errors)
     return config
 
 
@@ -195,7 +204,8 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from None
 
 
-def _raise_all(errors: list[ConfigError]) -> None:
+def raise_all(errors: list[ConfigError]) -> None:
+    """Nothing for no error, the error itself for one, one ConfigError listing them for several."""
     if len(errors) == 1:
         raise errors[0]
     if errors:

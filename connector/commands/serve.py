@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import click
 from werkzeug.serving import make_server
 
+from connector.clients.inksoft import InkSoftClient
 from connector.clients.shipstation import ShipStationClient
 from connector.commands.context import CliContext, pass_cli
+from connector.config import Config, raise_all
+from connector.engine.sync import SyncEngine
 from connector.errors import ConfigError
+from connector.state.store import StateStore
 from connector.web.app import WEBHOOK_PATH, create_app, webhook_url
 
 SHIP_NOTIFY = "SHIP_NOTIFY"
 # A webhook is answered while ShipStation waits: retry a failed call once, not for minutes; the
 # polling backstop (`inkship run`) writes back whatever a webhook could not.
 WEBHOOK_HTTP_ATTEMPTS = 2
+NOTHING_TO_SERVE = ("nothing to serve: set webhook.token (with shipstation.api_key and api_secret) for "
+                    "ShipStation's SHIP_NOTIFY webhooks, or enable the Custom Store endpoint "
+                    "(custom_store.enabled, username and password)")
 
 
 def masked_webhook_url(base_url: str) -> str:
@@ -45,6 +54,45 @@ def _serve_forever(app: Any, host: str, port: int) -> None:
         server.server_close()
 
 
+def webhook_problems(config: Config) -> list[ConfigError]:
+    """What the SHIP_NOTIFY receiver lacks: ShipStation's API credentials (it reads each announced batch
+    back through the API) and the token in its URL (ShipStation signs nothing). Empty: it can run."""
+    problems = config.shipstation_problems()
+    if not config.webhook.token:
+        problems.append(ConfigError("a long random token is required in the webhook URL "
+                                    "(ShipStation signs nothing)", key="webhook.token"))
+    return problems
+
+
+def serving_config(config: Config) -> tuple[Config, list[ConfigError]]:
+    """The configuration to serve, and why the webhook receiver is off (empty: it is on).
+
+    With the Custom Store endpoint enabled, InkSoft's and the endpoint's credentials are enough; the
+    receiver runs only if its own keys are there too (else its URL answers 404 like any unknown path).
+    Without the Custom Store, the receiver is all there is to serve, so everything it needs is required.
+    """
+    webhook_missing = webhook_problems(config)
+    if not config.custom_store.enabled:
+        if not config.webhook.token:
+            raise ConfigError(NOTHING_TO_SERVE, key="webhook.token")
+        raise_all(config.inksoft_problems() + webhook_missing)
+        return config, []
+    raise_all(config.inksoft_problems() + config.custom_store_problems())
+    if webhook_missing:
+        config = dataclasses.replace(config, webhook=dataclasses.replace(config.webhook, token=None))
+    return config, webhook_missing
+
+
+def _engine_factory(cli: CliContext, config: Config) -> Callable[[], SyncEngine]:
+    """Fresh engines on the configuration as checked for serving (which may lack ShipStation's keys,
+    so not through `cli.engine`, which requires them)."""
+    def engine() -> SyncEngine:
+        http = cli.runtime.http_options(max_attempts=WEBHOOK_HTTP_ATTEMPTS)
+        return SyncEngine(config, InkSoftClient(config.inksoft, **http),
+                          ShipStationClient(config.shipstation, **http), StateStore(config.state.database))
+    return engine
+
+
 @click.command()
 @click.option("--host", default=None, help="Interface to listen on (default: webhook.host).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default: webhook.port).")
@@ -52,28 +100,37 @@ def _serve_forever(app: Any, host: str, port: int) -> None:
               help="Register the webhook URL in ShipStation for SHIP_NOTIFY (skipped if already there).")
 @pass_cli
 def serve(cli: CliContext, host: str | None, port: int | None, subscribe: bool) -> None:
-    """Receive ShipStation's SHIP_NOTIFY webhooks and write each shipment back to InkSoft."""
-    config = cli.config()
-    if not config.webhook.token:
-        raise ConfigError("a long random token is required in the webhook URL "
-                          "(ShipStation signs nothing)", key="webhook.token")
+    """Receive ShipStation's SHIP_NOTIFY webhooks and write each shipment back to InkSoft; serve the
+    Custom Store endpoint when it is enabled (alone, if the webhook receiver is not configured)."""
+    config, webhook_missing = serving_config(cli.config(require_credentials=False))
     host = host or config.webhook.host
     port = config.webhook.port if port is None else port
     public_base = config.webhook.public_url or f"http://{host}:{port}"
 
-    app = create_app(config, lambda: cli.engine(max_attempts=WEBHOOK_HTTP_ATTEMPTS))
-    lines = [f"listening on http://{host}:{port}",
-             f"webhook URL to register in ShipStation (SHIP_NOTIFY): {masked_webhook_url(public_base)}"]
+    app = create_app(config, _engine_factory(cli, config))
+    lines = [f"listening on http://{host}:{port}"]
+    result: dict[str, Any] = {"listening": f"http://{host}:{port}", "webhook_receiver": not webhook_missing}
+    if not webhook_missing:
+        result["webhook_url"] = masked_webhook_url(public_base)
+        lines.append(f"webhook URL to register in ShipStation (SHIP_NOTIFY): {result['webhook_url']}")
     if config.custom_store.enabled:
-        lines.append(f"Custom Store endpoint: {public_base.rstrip('/')}{config.custom_store.path}")
-    result: dict[str, Any] = {"listening": f"http://{host}:{port}",
-                              "webhook_url": masked_webhook_url(public_base)}
+        result["custom_store_url"] = public_base.rstrip("/") + config.custom_store.path
+        lines.append(f"Custom Store endpoint: {result['custom_store_url']}")
+    missing_keys = [str(problem.key) for problem in webhook_missing]
+    if missing_keys:
+        result["webhook_receiver_missing"] = missing_keys
+        lines.append("serving the Custom Store endpoint only: the SHIP_NOTIFY webhook receiver is off "
+                     f"(not set: {', '.join(missing_keys)})")
     if subscribe:
+        token = config.webhook.token  # None exactly when the receiver is off
+        if not token:
+            raise ConfigError("--subscribe needs the SHIP_NOTIFY webhook receiver, which is off; set "
+                              f"{', '.join(missing_keys)}", key=missing_keys[0])
         if not config.webhook.public_url:
             raise ConfigError("--subscribe needs the URL at which ShipStation reaches this server",
                               key="webhook.public_url")
         created, hook_id = ensure_subscription(
-            cli.shipstation(), webhook_url(public_base, config.webhook.token), config.shipstation.store_id)
+            cli.shipstation(), webhook_url(public_base, token), config.shipstation.store_id)
         lines.append(f"subscribed in ShipStation (webhook {hook_id})" if created
                      else f"already subscribed in ShipStation (webhook {hook_id})")
         result["subscription"] = {"created": created, "id": hook_id}

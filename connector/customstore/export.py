@@ -34,8 +34,6 @@ MONEY_WIDTH = 10
 ORDER_ID_LIMIT = 50
 ORDER_STATUS_LIMIT = 50
 CUSTOMER_CODE_LIMIT = 50
-# Not in connector.mapping.fields (the mapping does not read it); the InkSoft simulator's inferred name.
-DATE_MODIFIED = "DateModified"
 WEIGHT_UNITS = {"pounds": "Pounds", "ounces": "Ounces", "grams": "Grams"}
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -153,7 +151,7 @@ def _last_modified(order: dict) -> str:
     """InkSoft's modification date (`DateModified`, an inferred field: see the InkSoft simulator);
     without a readable one, the creation date, which map_order has checked and which never moves."""
     try:
-        return _utc_text(order.get(DATE_MODIFIED))
+        return _utc_text(order.get(f.DATE_MODIFIED))
     except ValueError:
         return _utc_text(order.get(f.DATE_CREATED))
 

@@ -17,21 +17,14 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from connector.config import Config, MappingConfig
-from connector.engine.shipback import WRITE_FAILED
-from connector.errors import InkshipError, NotFound, OrderRejected, RequestRejected
-from connector.mapping.orders import item_aliases, order_key_for, order_ref_for
-from connector.mapping.shipments import (
-    InkSoftShipment,
-    find_package_with_tracking,
-    shipped_quantities,
-    writeback_for,
-)
+from connector.engine.shipback import Label, OrderState, write_back
+from connector.errors import NotFound, OrderRejected, RequestRejected
+from connector.mapping.orders import ItemRef, item_aliases, order_key_for, order_ref_for
+from connector.mapping.shipments import InkSoftShipment, writeback_for
 from connector.mapping.times import parse_custom_store_date
 
 #: Largest ship notice accepted; a real one with a few hundred lines is a few tens of KiB.
 MAX_NOTICE_BYTES = 256 * 1024
-#: What `handle_ship_notice` reports back.
-WRITTEN, DUPLICATE = "written", "duplicate"
 #: The `api` of the errors this transport raises itself (as opposed to InkSoft's).
 CUSTOM_STORE_API = "custom store"
 # Trade marks in ShipStation's service names ("UPS® Ground") are not part of the name InkSoft shows.
@@ -57,7 +50,7 @@ class NoticeItem:
 @dataclass(frozen=True)
 class ShipNotice:
     """What a ship notice says. `items is None` means the notice covers the whole order (an empty
-    body, or a body without Items)."""
+    body, or a body without Items); an empty tuple (`<Items/>`), that it carries no unit of it."""
 
     order_id: str
     order_number: str
@@ -137,8 +130,10 @@ def _parse_items(root: Element) -> tuple[NoticeItem, ...] | None:
         if quantity < 1:
             raise _rejected(f"ShipNotice item {line_item_id[:50]!r}: Quantity must be at least 1")
         parsed.append(NoticeItem(line_item_id, quantity, _text(item, "SKU"), _text(item, "Name")))
-    # An Items element with no Item in it tells us nothing: treat it like no Items at all.
-    return tuple(parsed) or None
+    # An Items element with no Item in it is a label carrying none of the order's units (a spare
+    # package of a multi-package label), unlike a notice without Items, which covers the whole order.
+    # (Inferred: the reference only says "with no Items, treat the whole order as shipped".)
+    return tuple(parsed)
 
 
 def _parse_body(body: bytes) -> Element:
@@ -239,67 +234,51 @@ def find_order(notice: ShipNotice, inksoft: Any, state: Any, settings: MappingCo
                     f"{notice.order_number[:60]!r} match no InkSoft order")
 
 
-def notice_writeback(notice: ShipNotice, order: dict, today: date) -> InkSoftShipment:
+def notice_writeback(notice: ShipNotice, order: dict, already: Mapping[ItemRef, int],
+                     today: date) -> InkSoftShipment | None:
     """The InkSoft write-back for a notice, by the same rule as a REST shipment (`writeback_for`):
-    the notice's items capped at what is still unshipped, or every unshipped unit when it lists none;
-    carrier and service as ShipStation named them, never the cost or the note to the buyer."""
+    the notice's items capped at what is still unshipped (`already` shipped), every unshipped unit when
+    it has no Items, None when it carries no unit still owed; carrier and service as ShipStation named
+    them, never the cost or the note to the buyer. Items naming none of the order's lines are refused:
+    the notice is about another order."""
     quantities = notice.shipped_quantities()
+    if quantities and not set(quantities) & set(item_aliases(order)):
+        raise _rejected("none of the ship notice's LineItemIDs belong to order "
+                        f"{notice.order_number[:60]!r}")
     items = None if quantities is None else [{"lineItemKey": key, "quantity": quantity}
                                              for key, quantity in quantities.items()]
     shipment = {"trackingNumber": notice.tracking_number, "carrierCode": notice.carrier or "Other",
                 "shipDate": (notice.ship_date or today).isoformat(), "shipmentItems": items}
-    try:
-        writeback = writeback_for(shipment, order, shipped_quantities(order))
-    except OrderRejected as exc:
-        raise _rejected(f"ship notice cannot be written back: {exc.message}") from None
-    if writeback is None or (quantities is not None and not writeback.items
-                             and not set(quantities) & set(item_aliases(order))):
-        raise _rejected("none of the ship notice's LineItemIDs belong to order "
-                        f"{notice.order_number[:60]!r}")
+    writeback = writeback_for(shipment, order, already)
+    if writeback is None:
+        return None
+    if notice.from_query_only:
+        log.warning("ship notice %s for %s arrived without a body: written as covering the whole order",
+                    notice.tracking_number, order_ref_for(order))
     service = _MARKS.sub(" ", notice.service).strip() or None
     return dataclasses.replace(writeback, service=service)
 
 
 def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
-    """Write one ship notice back to InkSoft exactly once; returns `written` or `duplicate`.
+    """Write one ship notice back to InkSoft exactly once; returns `written`, `duplicate` or `skipped`
+    (the notice carries no unit InkSoft still owes).
 
-    The same ledger protocol as the engine's ship-back pass (`pending` with its payload before the
-    InkSoft call, `written` after, an atomic claim between processes), keyed by `ledger_id`. A
-    notice whose tracking number is already on the InkSoft order is a duplicate whatever brought
-    it there (an earlier notice, a write interrupted before the ledger, the REST transport)."""
+    The engine's per-label write-back (`shipback.write_back`: ledger claim, write, crash-safe re-check
+    of the order's packages), keyed by `ledger_id`. A notice whose tracking number is already on the
+    InkSoft order is a duplicate whatever brought it there (an earlier notice, a write interrupted
+    before the ledger, the REST transport). Data that cannot be written is a 400 for ShipStation."""
     if not notice.tracking_number:
         raise _rejected("ship notice without a tracking number: nothing to record in InkSoft")
-    state, inksoft = engine.state, engine.inksoft
-    order = find_order(notice, inksoft, state, config.mapping)
-    order_key, inksoft_id, ref = order_key_for(order), int(order["ID"]), order_ref_for(order)
-    shipment_id = ledger_id(notice.ledger_key(order_key))
-    row = state.ledger_get(shipment_id)
-    if row is not None and row.state != "pending":
-        log.info("ship notice %s for %s: already %s", notice.tracking_number, ref, row.state)
-        return DUPLICATE
-    if find_package_with_tracking(order, notice.tracking_number) is not None:
-        state.ledger_mark_written(shipment_id, order_key=order_key, inksoft_id=inksoft_id,
-                                  tracking_number=notice.tracking_number)
-        log.info("ship notice %s for %s: already on the InkSoft order", notice.tracking_number, ref)
-        return DUPLICATE
-    if notice.from_query_only:
-        log.warning("ship notice %s for %s arrived without a body: written as covering the whole order",
-                    notice.tracking_number, ref)
-    writeback = notice_writeback(notice, order, engine.clock().date())
-    payload = {**dataclasses.asdict(writeback), "ship_date": writeback.ship_date.isoformat()}
-    claim = state.ledger_claim(shipment_id, order_key=order_key, inksoft_id=inksoft_id,
-                               tracking_number=notice.tracking_number, payload=payload)
-    if claim is None:
-        return DUPLICATE  # settled or being written by another process right now
-    # A recovering claim needs no second look: the order was read above and lacks this tracking.
+    order = find_order(notice, engine.inksoft, engine.state, config.mapping)
+    current = OrderState(order_key_for(order), int(order["ID"]), order)
+    label = Label(ledger_id(notice.ledger_key(current.order_key)), notice.tracking_number,
+                  f"ship notice {notice.tracking_number}")
+    today = engine.clock().date()
     try:
-        inksoft.create_order_shipment(order, writeback, retry=False)
-    except InkshipError as exc:
-        state.ledger_release(shipment_id, str(exc))
-        state.record_problem(ref, WRITE_FAILED, f"ship notice {notice.tracking_number} not written back, "
-                                                f"ShipStation will be answered with an error: {exc}")
-        raise
-    state.ledger_mark_written(shipment_id)
-    state.resolve_problem(ref, WRITE_FAILED)
-    log.info("ship notice %s written back to InkSoft order %s", notice.tracking_number, ref)
-    return WRITTEN
+        result = write_back(engine, current, label,
+                            lambda latest: notice_writeback(notice, latest.order, latest.already, today))
+    except OrderRejected as exc:
+        raise _rejected(f"ship notice cannot be written back: {exc.message}") from None
+    log.info("ship notice %s for %s: %s (%s)", notice.tracking_number, current.ref, result.outcome,
+             result.detail)
+    return result.outcome

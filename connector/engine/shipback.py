@@ -3,16 +3,18 @@
 Every write is bracketed by the ledger: `pending` (with its payload) before the InkSoft call, `written`
 after. A `pending` row found later (a crash, or an unknown outcome such as a timed-out POST) is settled
 by looking for its tracking number on the InkSoft order before writing again.
+`write_back` is that one per-label protocol; the Custom Store's ship notices go through it too.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from connector.engine.importer import LOCKED
 from connector.engine.reports import ShipbackReport
 from connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
 from connector.mapping.orders import ItemRef
@@ -32,6 +34,10 @@ log = logging.getLogger("inkship.shipback")
 
 CURSOR = "shipback.created_since"
 SHIP_EVENTS = frozenset({"SHIP_NOTIFY", "ITEM_SHIP_NOTIFY"})
+# Past a batch's last label when listing its span: filters are whole Pacific seconds, and in the hour
+# repeated when Pacific time falls back both the label's createDate and the filter's text read as the
+# earlier of their two instants, an hour early each.
+SPAN_END_MARGIN = timedelta(hours=2, seconds=1)
 
 # Problem kinds this pass opens and closes.
 WRITE_FAILED, VOIDED_AFTER, REFUSED_URL = "writeback_failed", "voided_after_writeback", "unsafe_resource_url"
@@ -89,12 +95,15 @@ def handle_webhook(engine: SyncEngine, payload: Any) -> ShipbackReport:
 
 def _with_items(engine: SyncEngine, shipments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ship notices name their batch with `includeShipmentItems=False`. Rather than rebuild that URL,
-    list the shipments created since the batch's earliest label, with items: a page per 500 labels."""
-    created = [_created_at(s) for s in shipments if s.get("shipmentItems") is None]
-    earliest = min((moment for moment in created if moment is not None), default=None)
-    if earliest is None:
+    list the shipments created between the batch's first and last label, with items: a page per 500
+    labels of that span, however many labels came after it (a webhook handled late)."""
+    created = [moment for moment in (_created_at(s) for s in shipments if s.get("shipmentItems") is None)
+               if moment is not None]
+    if not created:
         return shipments
-    with_items = {s["shipmentId"]: s for s in engine.shipstation.iter_shipments(create_date_start=earliest)}
+    listed = engine.shipstation.iter_shipments(create_date_start=min(created),
+                                               createDateEnd=max(created) + SPAN_END_MARGIN)
+    with_items = {s["shipmentId"]: s for s in listed}
     return [with_items.get(s.get("shipmentId"), s) for s in shipments]
 
 
@@ -167,9 +176,10 @@ def process_shipments(engine: SyncEngine, shipments: Iterable[dict[str, Any]], r
 class OrderState:
     """The InkSoft order as last read, and the units its packages (and our writes since) cover."""
 
-    def __init__(self, link: Link, order: dict[str, Any]) -> None:
-        self.link = link
-        self.ref = f"#{link.inksoft_id}"
+    def __init__(self, order_key: str, inksoft_id: int, order: dict[str, Any]) -> None:
+        self.order_key = order_key
+        self.inksoft_id = inksoft_id
+        self.ref = f"#{inksoft_id}"
         self.order = order
         self._already: dict[ItemRef, int] | None = None
 
@@ -184,99 +194,158 @@ class OrderState:
             self.already[item_ref] = self.already.get(item_ref, 0) + quantity
 
     def reread(self, engine: SyncEngine) -> None:
-        self.order = engine.inksoft.get_order(self.link.inksoft_id)
+        self.order = engine.inksoft.get_order(self.inksoft_id)
         self._already = None
 
     def has_tracking(self, tracking: str | None) -> bool:
         return bool(tracking) and find_package_with_tracking(self.order, str(tracking)) is not None
 
 
-def _write_order(engine: SyncEngine, link: Link, order: dict[str, Any], shipments: list[dict[str, Any]],
-                 report: ShipbackReport, dry_run: bool) -> None:
-    """Write one order's new shipments in label order; each sees the units the earlier ones shipped."""
-    current = OrderState(link, order)
-    for shipment in shipments:
-        try:
-            _write_shipment(engine, current, shipment, report, dry_run)
-        except OrderRejected as exc:
-            # Data we cannot write (no tracking number, unreadable lines): the operator must look.
-            _failed(engine, link, shipment, str(exc), report, dry_run, field=exc.field)
+@dataclasses.dataclass(frozen=True)
+class Label:
+    """One label to write back: its ledger row, its tracking number, and its name in messages
+    (`shipment 123` for a REST shipment, `ship notice <tracking>` for a Custom Store notice)."""
+
+    ledger_id: int
+    tracking_number: str | None
+    name: str
+    voided: bool = False
 
 
-def _write_shipment(engine: SyncEngine, current: OrderState, shipment: dict[str, Any], report: ShipbackReport,
-                    dry_run: bool) -> None:
-    state, link, ref = engine.state, current.link, current.ref
-    shipment_id: int = shipment["shipmentId"]
-    tracking = shipment.get("trackingNumber")
-    if current.has_tracking(tracking):
+@dataclasses.dataclass(frozen=True)
+class WriteBack:
+    """How one label was settled: a ShipbackReport outcome (`written`, `duplicate`, `skipped`,
+    `voided`) and its detail. `found_on_order`: its tracking number was already on the order."""
+
+    outcome: str
+    detail: str
+    found_on_order: bool = False
+
+
+# Prepares the InkSoft write-back of a label from the order as last read; None: nothing to write.
+Prepare = Callable[[OrderState], InkSoftShipment | None]
+
+
+def write_back(engine: SyncEngine, current: OrderState, label: Label, prepare: Prepare,
+               dry_run: bool = False) -> WriteBack:
+    """Write one label back to InkSoft exactly once; both transports (REST shipments and Custom Store
+    ship notices) come through here.
+
+    Settled already, or its tracking number already on the InkSoft order: a duplicate. Nothing to
+    write (voided, or no unit still owed): settled as skipped. Otherwise claimed `pending` with its
+    payload, written, then marked `written`; a recovered claim reads the order afresh first.
+    An error (InkSoft's, or OrderRejected from `prepare`) leaves the row pending, records a problem
+    naming the order (and field) and is raised for the caller to report.
+    """
+    state = engine.state
+    row = state.ledger_get(label.ledger_id)
+    if row is not None and row.state != "pending":
+        return WriteBack("duplicate", f"already {row.state}")
+    if current.has_tracking(label.tracking_number):
         if not dry_run:
-            state.ledger_mark_written(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
-                                      tracking_number=tracking)
-            state.resolve_problem(ref, WRITE_FAILED)
-        if shipment.get("voided"):
-            _voided_after_writeback(engine, link, shipment, report, dry_run)
-        else:
-            report.add("duplicate", ref, "tracking number already on the InkSoft order",
-                       shipment_id=shipment_id)
-        return
-    writeback = writeback_for(shipment, current.order, current.already)
-    if writeback is None:
-        _nothing_to_write(engine, link, shipment, report, dry_run)
-        return
-    if dry_run:
-        report.add("written", ref, _describe(writeback), shipment_id=shipment_id)
-        current.count(writeback)
-        return
-    claim = state.ledger_claim(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
-                               tracking_number=tracking, payload=_payload(writeback))
-    if claim is None:
-        report.add("duplicate", ref, "being written by another inkship process", shipment_id=shipment_id)
-        return
-    engine.maybe_crash("shipback.after_ledger_pending")
+            state.ledger_mark_written(label.ledger_id, order_key=current.order_key,
+                                      inksoft_id=current.inksoft_id, tracking_number=label.tracking_number)
+            state.resolve_problem(current.ref, WRITE_FAILED)
+        return WriteBack("duplicate", "tracking number already on the InkSoft order", found_on_order=True)
     try:
+        writeback = prepare(current)
+        if writeback is None:
+            return _nothing_to_write(engine, current, label, dry_run)
+        if dry_run:
+            current.count(writeback)
+            return WriteBack("written", _describe(writeback))
+        claim = state.ledger_claim(label.ledger_id, order_key=current.order_key,
+                                   inksoft_id=current.inksoft_id, tracking_number=label.tracking_number,
+                                   payload=_payload(writeback))
+        if claim is None:
+            return WriteBack("duplicate", "being written by another inkship process")
+        engine.maybe_crash("shipback.after_ledger_pending")
         if claim.recovering:
             # An earlier attempt may have reached InkSoft: read the order afresh before writing.
             current.reread(engine)
-            if current.has_tracking(tracking):
-                state.ledger_mark_written(shipment_id)
-                state.resolve_problem(ref, WRITE_FAILED)
-                report.add("duplicate", ref, "found on the InkSoft order after an interrupted write",
-                           shipment_id=shipment_id)
-                return
-            writeback = writeback_for(shipment, current.order, current.already)
+            if current.has_tracking(label.tracking_number):
+                state.ledger_mark_written(label.ledger_id)
+                state.resolve_problem(current.ref, WRITE_FAILED)
+                return WriteBack("duplicate", "found on the InkSoft order after an interrupted write",
+                                 found_on_order=True)
+            writeback = prepare(current)
             if writeback is None:
-                _nothing_to_write(engine, link, shipment, report, dry_run)
-                return
+                return _nothing_to_write(engine, current, label, dry_run)
         engine.inksoft.create_order_shipment(current.order, writeback, retry=False)
     except InkshipError as exc:
-        _failed(engine, link, shipment, str(exc), report, dry_run)
-        engine.stop_if_fatal(exc)
-        return
+        defer(engine, current.order_key, current.inksoft_id, label, exc, dry_run)
+        raise
     engine.maybe_crash("shipback.after_inksoft_write")
-    state.ledger_mark_written(shipment_id)
+    state.ledger_mark_written(label.ledger_id)
     engine.maybe_crash("shipback.after_ledger_written")
-    state.resolve_problem(ref, WRITE_FAILED)
+    state.resolve_problem(current.ref, WRITE_FAILED)
     if writeback.mark_completed:
-        state.set_link_status(link.order_key, "shipped")
-    report.add("written", ref, _describe(writeback), shipment_id=shipment_id)
+        state.set_link_status(current.order_key, "shipped")
     current.count(writeback)
+    return WriteBack("written", _describe(writeback))
 
 
-def _nothing_to_write(engine: SyncEngine, link: Link, shipment: dict[str, Any], report: ShipbackReport,
-                      dry_run: bool) -> None:
+def defer(engine: SyncEngine, order_key: str, inksoft_id: int, label: Label, error: InkshipError | str,
+          dry_run: bool) -> None:
+    """Leave a label's write-back pending for the next attempt and open a problem naming the order
+    (and the field, for OrderRejected) for the operator."""
+    ref = f"#{inksoft_id}"
+    log.warning("write-back of %s to InkSoft order %s failed: %s", label.name, ref, error)
+    if dry_run:
+        return
+    engine.state.ledger_defer(label.ledger_id, order_key=order_key, inksoft_id=inksoft_id,
+                              tracking_number=label.tracking_number, error=str(error))
+    engine.state.record_problem(ref, WRITE_FAILED, f"{label.name} not written back, will retry: {error}",
+                                field=error_field(error))
+
+
+def error_field(error: InkshipError | str) -> str | None:
+    return error.field if isinstance(error, OrderRejected) else None
+
+
+def _nothing_to_write(engine: SyncEngine, current: OrderState, label: Label, dry_run: bool) -> WriteBack:
     """Settle a label that must not be written: voided first, or carrying no unit InkSoft still owes
     (a package without items would read in InkSoft as "the rest of the order shipped")."""
-    shipment_id, tracking = shipment["shipmentId"], shipment.get("trackingNumber")
-    if shipment.get("voided"):
+    if label.voided:
         outcome, reason = "voided", "voided before write-back"
-        detail = f"label {tracking} voided; not written back"
+        detail = f"label {label.tracking_number} voided; not written back"
     else:
         outcome, reason = "skipped", "nothing left to write back"
-        detail = f"label {tracking} carries no unit InkSoft still owes; not written back"
+        detail = f"label {label.tracking_number} carries no unit InkSoft still owes; not written back"
     if not dry_run:
-        engine.state.ledger_mark_skipped(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
-                                         tracking_number=tracking, reason=reason)
-    report.add(outcome, f"#{link.inksoft_id}", detail, shipment_id=shipment_id)
+        engine.state.ledger_mark_skipped(label.ledger_id, order_key=current.order_key,
+                                         inksoft_id=current.inksoft_id, tracking_number=label.tracking_number,
+                                         reason=reason)
+    return WriteBack(outcome, detail)
+
+
+def _shipment_writeback(shipment: dict[str, Any]) -> Prepare:
+    """A REST shipment's write-back, from the InkSoft order as last read."""
+    return lambda current: writeback_for(shipment, current.order, current.already)
+
+
+def _write_order(engine: SyncEngine, link: Link, order: dict[str, Any], shipments: list[dict[str, Any]],
+                 report: ShipbackReport, dry_run: bool) -> None:
+    """Write one order's new shipments in label order; each sees the units the earlier ones shipped."""
+    current = OrderState(link.order_key, link.inksoft_id, order)
+    for shipment in shipments:
+        shipment_id: int = shipment["shipmentId"]
+        label = Label(shipment_id, shipment.get("trackingNumber"), f"shipment {shipment_id}",
+                      voided=bool(shipment.get("voided")))
+        try:
+            result = write_back(engine, current, label, _shipment_writeback(shipment), dry_run)
+        except InkshipError as exc:
+            # InkSoft refused or failed, or data we cannot write (no tracking number, unreadable
+            # lines): reported, left pending, and the pass goes on with the next shipment.
+            report.add("failed", current.ref, str(exc), field=error_field(exc), shipment_id=shipment_id)
+            engine.stop_if_fatal(exc)
+            continue
+        if result.found_on_order and label.voided:
+            _voided_after_writeback(engine, link, shipment, report, dry_run)
+            continue
+        if result.outcome == "voided" and not dry_run:
+            _reopen_if_locked(engine, link)
+        report.add(result.outcome, current.ref, result.detail, shipment_id=shipment_id)
 
 
 def _voided_after_writeback(engine: SyncEngine, link: Link, shipment: dict[str, Any], report: ShipbackReport,
@@ -284,8 +353,10 @@ def _voided_after_writeback(engine: SyncEngine, link: Link, shipment: dict[str, 
     """Reported once: the ledger moves written → voided on the first sighting only."""
     ref = f"#{link.inksoft_id}"
     shipment_id = shipment["shipmentId"]
-    if not dry_run and not engine.state.ledger_mark_voided(shipment_id):
-        return
+    if not dry_run:
+        if not engine.state.ledger_mark_voided(shipment_id):
+            return
+        _reopen_if_locked(engine, link)
     message = (f"label {shipment.get('trackingNumber')} was voided in ShipStation after it was written back "
                f"to InkSoft order {ref}; remove that package in InkSoft by hand")
     report.add("voided_after_writeback", ref, message, shipment_id=shipment_id)
@@ -293,18 +364,21 @@ def _voided_after_writeback(engine: SyncEngine, link: Link, shipment: dict[str, 
         engine.state.record_problem(f"{ref}/{shipment_id}", VOIDED_AFTER, message)
 
 
+def _reopen_if_locked(engine: SyncEngine, link: Link) -> None:
+    """A void can put a shipped ShipStation order back to awaiting_shipment. An InkSoft change refused
+    while it was locked (a conflict, a cancellation) must then be sent after all: the link goes pending,
+    so the next import reads the order again, checks ShipStation's status and sends what changed."""
+    if link.shipstation_status in LOCKED:
+        engine.state.upsert_link(dataclasses.replace(link, pending=True))
+
+
 def _failed(engine: SyncEngine, link: Link, shipment: dict[str, Any], error: str, report: ShipbackReport,
-            dry_run: bool, *, field: str | None = None) -> None:
-    """The write-back stays pending in the ledger; the next run (or the next notice) settles it."""
-    ref, shipment_id = f"#{link.inksoft_id}", shipment["shipmentId"]
-    log.warning("write-back of shipment %s to InkSoft order %s failed: %s", shipment_id, ref, error)
-    report.add("failed", ref, error, field=field, shipment_id=shipment_id)
-    if dry_run:
-        return
-    engine.state.ledger_defer(shipment_id, order_key=link.order_key, inksoft_id=link.inksoft_id,
-                              tracking_number=shipment.get("trackingNumber"), error=error)
-    message = f"shipment {shipment_id} not written back, will retry: {error}"
-    engine.state.record_problem(ref, WRITE_FAILED, message, field=field)
+            dry_run: bool) -> None:
+    """A shipment whose InkSoft order could not be read: reported, left pending for the next run."""
+    shipment_id = shipment["shipmentId"]
+    label = Label(shipment_id, shipment.get("trackingNumber"), f"shipment {shipment_id}")
+    report.add("failed", f"#{link.inksoft_id}", error, shipment_id=shipment_id)
+    defer(engine, link.order_key, link.inksoft_id, label, error, dry_run)
 
 
 def _payload(writeback: InkSoftShipment) -> dict[str, Any]:

@@ -67,6 +67,9 @@ TIMELINE_EVENT = "Event"
 TIMELINE_COMMENT = "Comment"
 GIFT_MESSAGE = "GiftMessage"  # "gift" = GiftMessage non-empty (inferred)
 DATE_CREATED = "DateCreated"
+# Moves on every change (inferred: Order has no such field in the reference, but the
+# DateModifiedRange filter needs one; the InkSoft simulator serves it under this name).
+DATE_MODIFIED = "DateModified"
 CUSTOMER_NOTES = "CustomerNotes"  # (inferred)
 
 # Weight (inferred): order total with its unit, and a per-unit weight on each item in that unit.

@@ -154,13 +154,14 @@ def writeback_for(shipment: Mapping[str, Any], order: Mapping[str, Any],
 
     Items are matched by `lineItemKey` (lines ShipStation added, and our discount line, match
     nothing and are ignored) and capped at what is still unshipped after `already_shipped` (usually
-    `shipped_quantities(order)`). A shipment listing no items (`shipmentItems` null or empty: not
-    requested) covers every unshipped unit. `mark_completed` is true only when, after this shipment,
+    `shipped_quantities(order)`). A shipment whose `shipmentItems` is null (items not requested)
+    covers every unshipped unit; an empty list is a label that carries none (a package of a
+    multi-package label dealt no unit). `mark_completed` is true only when, after this shipment,
     every unit of the order has shipped.
 
     None means nothing to write: the label is voided, or it carries no unit the order still owes
-    (only lines InkSoft does not have, or units already shipped). Such a write-back would go without
-    items, and InkSoft reads a package without items as "the rest of the order shipped".
+    (no items, only lines InkSoft does not have, or units already shipped). Such a write-back would
+    go without items, and InkSoft reads a package without items as "the rest of the order shipped".
     Raises OrderRejected for a shipment without tracking number, carrier or date, or an order
     whose lines cannot be read.
     """
@@ -197,12 +198,12 @@ def writeback_for(shipment: Mapping[str, Any], order: Mapping[str, Any],
 
 def _requested(shipment: Mapping, aliases: Mapping[str, ItemRef],
                remaining: Mapping[ItemRef, int]) -> dict[ItemRef, int]:
-    """Units this shipment carries per order line; all remaining units when it lists no items."""
-    listed = list(objects_in(shipment.get("shipmentItems"), "shipmentItems"))
-    if not listed:
+    """Units this shipment carries per order line; all remaining units when its items were not
+    requested (null), none when it lists none."""
+    if shipment.get("shipmentItems") is None:
         return dict(remaining)
     requested: dict[ItemRef, int] = {}
-    for where, item in listed:
+    for where, item in objects_in(shipment.get("shipmentItems"), "shipmentItems"):
         key = item.get("lineItemKey")
         line = aliases.get(str(key)) if key is not None else None
         if line is not None:

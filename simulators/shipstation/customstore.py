@@ -24,9 +24,8 @@ from typing import Any
 import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from flask import has_app_context
 
-from simulators.control import current_sim
+from simulators.faults import FaultSet
 from simulators.shipstation import models, pacific
 
 SHIP_NOTICE_EVENT = "SHIP_NOTICE"  # what fault rules (duplicate/empty/drop_webhook) match for ship notices
@@ -383,13 +382,14 @@ def _names(state: Any, shipment: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def send_ship_notice(state: Any, store: Mapping[str, Any], shipment: Mapping[str, Any], *,
-                     session: requests.Session) -> None:
-    """The label hook: POST one ship notice to the store (fault rules matched against `SHIP_NOTICE` may
-    send it twice, with an empty body, or not at all). Raises StoreError when the store refuses it."""
+                     session: requests.Session, faults: FaultSet | None = None) -> None:
+    """The label hook: POST one ship notice to the store. The simulator's `faults` (rules matched
+    against `SHIP_NOTICE`) may send it twice, with an empty body, or not at all. Raises StoreError
+    when the store refuses it."""
     with state.lock:
         order = dict(state.orders[shipment["orderId"]])
         carrier, service = _names(state, shipment)
-    rule = current_sim().faults.match_webhook(SHIP_NOTICE_EVENT) if has_app_context() else None
+    rule = faults.match_webhook(SHIP_NOTICE_EVENT) if faults is not None else None
     action = rule.action if rule else None
     if action == "drop_webhook":
         return

@@ -70,7 +70,8 @@ class Dispatcher:
             delivery["attempts"].append(attempt)
 
     def _ship_notice(self, notification: Notification) -> None:
-        """The Custom Store hook: `customstore.send_ship_notice(state, store, shipment, session=...)`.
+        """The Custom Store hook: `customstore.send_ship_notice(state, store, shipment, session=...,
+        faults=...)`, with this simulator's fault rules.
 
         It returns nothing or raises; the outcome is kept on the shipment (`marketplaceNotified`,
         `notifyErrorMessage`). Without the module, ship notices are not sent.
@@ -83,7 +84,7 @@ class Dispatcher:
         for shipment_id in notification.shipment_ids:
             try:
                 customstore.send_ship_notice(self.state, store, self.state.shipment(shipment_id),
-                                             session=self.session)
+                                             session=self.session, faults=self.faults)
             except Exception as exc:  # noqa: BLE001 - any hook failure is recorded, never raised
                 self.state.mark_notified(shipment_id, f"{type(exc).__name__}: {exc}")
             else:

@@ -10,7 +10,9 @@ import pytest
 from defusedxml.ElementTree import fromstring
 
 from connector.customstore.shipnotify import MAX_NOTICE_BYTES, ledger_id
+from connector.engine.crashpoints import SimulatedCrash
 from connector.mapping.orders import item_ref_for, order_key_for
+from connector.web.app import create_app as create_web_app
 from tests.customstore.conftest import PATH, CustomStoreWorld
 from tests.customstore.test_endpoint_export import BASIC
 from tests.customstore.test_shipnotify_parse import BILLION_LAUGHS, EXTERNAL_ENTITY
@@ -195,3 +197,41 @@ def test_pending_ship_notice_rows_do_not_disturb_the_rest_polling_pass(cs_world,
     report = cs_world.engine().run_shipback()
     assert report.to_dict() is not None
     assert packages(cs_world, order) == []
+
+
+def test_a_parcel_dealt_no_unit_is_acknowledged_and_skipped_not_written_as_the_rest(cs_world, order):
+    cs_world.clock.advance(60)
+    assert cs_world.refresh_store()["refreshStatus"] == "Completed"
+    first = lines(order)[0]
+    # Two units of the first line in three parcels: the third notice lists an empty <Items/>.
+    parcels = cs_world.create_labels(orderNumbers=[str(order["ID"])], packages=3,
+                                     items=[{"lineItemKey": first, "quantity": 2}])
+    assert [len(p["shipmentItems"]) for p in parcels] == [1, 1, 0]
+    written = [p["TrackingNumber"] for p in packages(cs_world, order)]
+    assert written == [s["trackingNumber"] for s in parcels[:2]]
+    assert shipped(cs_world, order) == {first: 2}
+    assert cs_world.inksoft_order(order["ID"])["ProductionStatus"] != "Complete"
+    notified = cs_world.sim_get(cs_world.shipstation_url, "/shipments")["shipments"]
+    assert [s["marketplaceNotified"] for s in notified] == [True, True, True]  # all acknowledged
+    spare = ledger_id(f"shipnotify:{order_key_for(order)}:{parcels[2]['trackingNumber']}")
+    assert cs_world.store().ledger_get(spare).state == "skipped"
+
+
+def test_a_notice_interrupted_after_the_inksoft_write_is_not_written_twice(cs_world, order):
+    # The engine's one write-back serves ship notices too: its crash points and its re-check of the
+    # InkSoft order's packages included.
+    crashing = create_web_app(cs_world.cs_config, lambda: cs_world.engine(
+        config=cs_world.cs_config, crash_at="shipback.after_inksoft_write"))
+    body = notice_xml(order, [(lines(order)[0], 3)])
+    query = {"action": "shipnotify", "order_number": str(order["ID"]), "tracking_number": TRACKING}
+    with pytest.raises(SimulatedCrash):
+        crashing.test_client().post(PATH, query_string=query, data=body, headers=BASIC,
+                                    content_type="application/xml")
+    key = ledger_id(f"shipnotify:{order_key_for(order)}:{TRACKING}")
+    assert cs_world.store().ledger_get(key).state == "pending" and len(packages(cs_world, order)) == 1
+
+    again = post(cs_world, order, body)  # ShipStation's next attempt, or a duplicate
+
+    assert fromstring(again.data).findtext("Status") == "duplicate"
+    assert len(packages(cs_world, order)) == 1
+    assert cs_world.store().ledger_get(key).state == "written"

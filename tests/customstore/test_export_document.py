@@ -21,7 +21,7 @@ from connector.customstore.export import (
     suggested_status_mappings,
 )
 from connector.errors import OrderRejected
-from connector.mapping import limits
+from connector.mapping import fields, limits
 from connector.mapping.orders import MappedOrder, Skip, map_order
 from connector.mapping.status import StatusTable
 from tests.customstore.conftest import SCHEMA
@@ -277,3 +277,11 @@ def test_order_beyond_the_protocols_amounts_is_refused_not_rendered():
     with pytest.raises(OrderRejected, match=r"decimal\(9,2\)") as caught:
         export_order(mapped(order), order, SETTINGS)
     assert caught.value.field == "OrderTotal"
+
+
+def test_last_modified_is_read_from_the_field_the_mapping_names(monkeypatch):
+    # DateModified is an inferred InkSoft name: correcting it in connector.mapping.fields must be the
+    # one edit that moves the export too.
+    monkeypatch.setattr(fields, "DATE_MODIFIED", "ModifiedOn")
+    root = parse(document(with_changes(ModifiedOn="2026-10-04T09:15:00Z")))
+    assert root.find("Order").findtext("LastModified") == "10/04/2026 09:15"

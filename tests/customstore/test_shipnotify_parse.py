@@ -67,6 +67,13 @@ def test_empty_body_falls_back_to_the_query_and_covers_the_whole_order():
     assert (notice.carrier, notice.service, notice.tracking_number) == ("USPS", "", QUERY["tracking_number"])
 
 
+def test_an_empty_items_element_is_a_notice_of_no_unit_not_of_the_whole_order():
+    # A spare package of a multi-package label: ShipStation lists the items on it, and there are none.
+    body = b"<ShipNotice><OrderID>42</OrderID><TrackingNumber>1Z9</TrackingNumber><Items/></ShipNotice>"
+    notice = parse_ship_notice(body, QUERY)
+    assert notice.items == () and notice.shipped_quantities() == {}
+
+
 def test_body_values_win_and_the_query_fills_gaps():
     body = b"<ShipNotice><OrderID>42</OrderID><Carrier>UPS</Carrier></ShipNotice>"
     notice = parse_ship_notice(body, QUERY)

@@ -14,6 +14,7 @@ from flask import Flask, Response, request
 from simulators.clock import SimClock
 from simulators.shipstation.app import create_app
 from simulators.shipstation.customstore import parse_store_date, status_mapping
+from simulators.shipstation.state import Notification
 from simulators.transport import mount_app
 from tests.e2e.conftest import CREDENTIALS, T0
 
@@ -274,6 +275,16 @@ def test_fault_rules_duplicate_empty_or_drop_the_notice(sim, store, shipped_orde
     if count:
         assert all((n["body"] == b"") is empty for n in store.notices)
         assert all(n["args"]["tracking_number"] for n in store.notices)
+
+
+def test_notice_fault_rules_apply_to_a_notice_sent_outside_any_request(sim, store, shipped_order):
+    simulator = sim.extensions["inkship_sim"]
+    [shipment] = create_label(sim, shipped_order)
+    simulator.faults.add({"id": "twice", "path": "SHIP_NOTICE", "action": "duplicate_webhook"})
+    # Sent again from no request at all (no app context), as a background re-send would be.
+    simulator.dispatcher.dispatch([Notification("ship_notice", store_id=STORE_ID,
+                                                shipment_ids=[shipment["shipmentId"]])], "http://ssapi.sim")
+    assert len(store.notices) == 1 + 2
 
 
 def test_a_store_refusing_the_notice_shows_on_the_shipment(sim, store, shipped_order):

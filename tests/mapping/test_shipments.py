@@ -153,12 +153,18 @@ def test_quantities_are_capped_at_what_is_still_unshipped() -> None:
     assert writeback.mark_completed is True
 
 
-@pytest.mark.parametrize("items", [None, []])
-def test_shipment_without_items_covers_every_unshipped_unit(items: list | None) -> None:
-    writeback = writeback_for(label(items), TWO_LINES, {"120456": 1})
+def test_shipment_whose_items_were_not_requested_covers_every_unshipped_unit() -> None:
+    writeback = writeback_for(label(None), TWO_LINES, {"120456": 1})
     assert writeback is not None
     assert writeback.items == [(GUID_A, 3), (120456, 1)]
     assert writeback.mark_completed is True
+
+
+def test_a_package_dealt_no_unit_has_no_write_back() -> None:
+    # A multi-package label's spare package lists no items: written, InkSoft would read its package
+    # as "the rest of the order shipped" while units are still waiting for their labels.
+    assert writeback_for(label([]), TWO_LINES, {}) is None
+    assert writeback_for(label([]), TWO_LINES, {GUID_A: 3}) is None
 
 
 def test_lines_inksoft_does_not_have_are_ignored() -> None:
@@ -292,10 +298,10 @@ def test_write_backs_add_up_to_what_was_shipped_and_never_more_than_ordered(
         if shipment["voided"]:
             assert writeback is None
             continue
-        listed = shipment["shipmentItems"] or []
-        if not listed:
+        listed = shipment["shipmentItems"]
+        if listed is None:  # not requested: the label covers the whole order
             requested = dict(ordered)
-        for entry in listed:
+        for entry in listed or []:
             if entry["lineItemKey"] in refs:
                 requested[refs[entry["lineItemKey"]]] += entry["quantity"]
         if writeback is None:  # nothing still owed in this label: InkSoft must not change

@@ -13,6 +13,7 @@ import requests
 from flask import Flask, Response, request
 from requests.adapters import BaseAdapter
 
+from simulators.faults import FaultSet
 from simulators.server import ThreadedServer
 from simulators.transport import mount_app
 from tests.simulators.shipstation.conftest import (
@@ -281,7 +282,11 @@ def test_custom_store_labels_call_the_ship_notice_hook(api: ApiClient,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[tuple[int, str]] = []
 
-    def send_ship_notice(state: Any, store: dict, shipment: dict, *, session: requests.Session) -> None:
+    simulator_faults = api.client.application.extensions["inkship_sim"].faults
+
+    def send_ship_notice(state: Any, store: dict, shipment: dict, *, session: requests.Session,
+                         faults: FaultSet) -> None:
+        assert faults is simulator_faults  # the simulator's rules, handed over rather than looked up
         sent.append((store["storeId"], shipment["trackingNumber"]))
         if len(sent) == 2:
             raise RuntimeError("store said no")
