@@ -99,9 +99,12 @@ def check_state(cli: CliContext) -> Check:
 
 
 def check_webhook(cli: CliContext) -> Check:
-    webhook = cli.config().webhook
+    config = cli.config()
+    webhook = config.webhook
     if not webhook.token:
-        return Check("webhook", WARN, "webhook.token is not set: `inkship serve` will not start",
+        consequence = ("the SHIP_NOTIFY receiver stays off (the Custom Store endpoint still runs)"
+                       if config.custom_store.enabled else "`inkship serve` will not start")
+        return Check("webhook", WARN, f"webhook.token is not set: {consequence}",
                      "set webhook.token to a long random string (e.g. `python -c \"import secrets; "
                      "print(secrets.token_urlsafe(32))\"`); ShipStation signs nothing")
     if len(webhook.token) < 16:

@@ -449,3 +449,20 @@ def _use_publisher_login(monkeypatch: pytest.MonkeyPatch, username: str, passwor
     monkeypatch.setenv("INKSHIP_INKSOFT_USERNAME", username)
     monkeypatch.setenv("INKSHIP_INKSOFT_PASSWORD", password)
     monkeypatch.setenv("INKSHIP_INKSOFT_PUBLISHER_ID", "4242")
+
+
+@pytest.mark.parametrize(("custom_store", "consequence"), [
+    ("false", "`inkship serve` will not start"),
+    ("true", "the SHIP_NOTIFY receiver stays off (the Custom Store endpoint still runs)"),
+])
+def test_doctor_without_webhook_token_says_what_serve_will_do(
+        sims: Sims, config: Path, monkeypatch: pytest.MonkeyPatch, custom_store: str,
+        consequence: str) -> None:
+    monkeypatch.setenv("INKSHIP_WEBHOOK_TOKEN", "")
+    monkeypatch.setenv("INKSHIP_CUSTOM_STORE_ENABLED", custom_store)
+    monkeypatch.setenv("INKSHIP_CUSTOM_STORE_USERNAME", "shipstation")
+    monkeypatch.setenv("INKSHIP_CUSTOM_STORE_PASSWORD", "a-long-custom-store-password")
+
+    result = invoke(sims, config, "doctor")
+
+    assert f"webhook.token is not set: {consequence}" in result.output
