@@ -75,7 +75,7 @@ def redact_body(body: str | bytes | None, secrets: Iterable[str | None] = ()) ->
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
         return json.dumps(redact_value(json.loads(text), secrets))
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the decoder goes
         pass
     if "=" in text and not any(ch.isspace() for ch in text.strip()):
         return redact_query(text, secrets)

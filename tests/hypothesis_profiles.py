@@ -29,7 +29,7 @@ class StatefulBudget:
 
 # (property examples, stateful budget) per profile.
 PROFILES: dict[str, tuple[int, StatefulBudget]] = {
-    "fast": (25, StatefulBudget(examples=6, steps=25)),
+    "fast": (20, StatefulBudget(examples=8, steps=25)),
     "ci": (40, StatefulBudget(examples=8, steps=30)),
     "thorough": (1000, StatefulBudget(examples=300, steps=60)),
 }

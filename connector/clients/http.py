@@ -138,7 +138,7 @@ class ApiHttp:
     def decode_json(self, response: requests.Response) -> Any:
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder goes
             raise MalformedResponse(f"{response.request.method} {self._safe_url(response.url)} answered "
                                     f"{response.status_code} with a body that is not JSON: "
                                     f"{self._excerpt(response.text)!r}", api=self.name,
@@ -206,7 +206,7 @@ class ApiHttp:
         status = response.status_code
         try:
             body: Any = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = self._excerpt(response.text)
         body = redact_value(body, self.secrets)
         reason = describe_error_body(body) or response.reason or "no reason given"

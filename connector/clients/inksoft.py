@@ -199,9 +199,9 @@ class InkSoftClient:
                 "Index": index, "MaxResults": page_size, "OrderBy": "ID", "OrderByDirection": "Ascending",
                 "DateModifiedRange": _json_param(window)})
             summaries = envelope.records()
-            fresh = [s for s in summaries if _field(s, "ID") not in seen]
+            fresh = [s for s in summaries if _id_key(_field(s, "ID")) not in seen]
             for summary in fresh:
-                seen.add(_field(summary, "ID"))
+                seen.add(_id_key(_field(summary, "ID")))
                 yield summary
             pagination = envelope.pagination
             included = _int(_field(pagination, "IncludedResults")) if pagination else len(summaries)
@@ -231,7 +231,7 @@ class InkSoftClient:
             chunk = ids[start:start + size]
             envelope = self._call("GET", "GetOrderPackage", {
                 "OrderIds": _json_param(chunk), "IncludeProductionCards": "true"})
-            found.update((_field(order, "ID"), order) for order in envelope.records())
+            found.update((_id_key(_field(order, "ID")), order) for order in envelope.records())
         orders = []
         for order_id in ids:
             order = found.get(order_id)
@@ -284,5 +284,14 @@ class InkSoftClient:
 def _int(value: Any) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON `Infinity`
         return None
+
+
+def _id_key(value: Any) -> Any:
+    """An order ID as a set or dict key. A well-formed ID (an integer) is itself; anything else (a list,
+    an object, NaN, which never equals itself) becomes its JSON text, so a malformed answer cannot crash
+    or loop the paging; callers drop IDs that are not integers."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return json.dumps(value, sort_keys=True, default=repr)

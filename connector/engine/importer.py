@@ -3,6 +3,7 @@ changed, 100 per `createorders` call, and recording each outcome in the state st
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -92,6 +93,11 @@ def _plan(engine: SyncEngine, order: dict[str, Any], report: ImportReport, dry_r
     if link is not None and link.fingerprint == result.fingerprint and not link.pending:
         report.add("unchanged", ref)
         return None
+    if link is not None and link.shipstation_order_id is None and out.status == "cancelled":
+        # A failed first send may have created the order all the same (its answer lost): cancel it there.
+        found = _find_order_id(engine, result)
+        if found is not None:
+            out.link = link = dataclasses.replace(link, shipstation_order_id=found)
     if (link is None or link.shipstation_order_id is None) and out.status == "cancelled":
         report.add("skipped", ref, "cancelled in InkSoft before it was imported; not created")
         if link is not None and not dry_run:  # a failed first send: nothing left to retry
@@ -108,6 +114,12 @@ def _send(engine: SyncEngine, batch: list[Outgoing], report: ImportReport, dry_r
         for out in batch:
             report.add(out.outcome, out.ref, out.status)
         return
+    for out in batch:
+        if out.link is None:
+            # Written ahead, as the ledger does for write-backs: if the process dies before the answer
+            # is recorded, the order is known as sent-unconfirmed, and a later cancellation in InkSoft
+            # looks for it in ShipStation instead of taking it for never imported.
+            engine.state.upsert_link(_link(out, pending=True, fingerprint=None))
     try:
         results = engine.shipstation.create_orders([out.mapped.payload for out in batch])
     except InkshipError as exc:
@@ -140,21 +152,38 @@ def _created(engine: SyncEngine, out: Outgoing, result: dict[str, Any], report: 
 def _refused(engine: SyncEngine, out: Outgoing, error: str, report: ImportReport) -> None:
     """A per-order failure: a locked order is a conflict, anything else is retried next run."""
     order_id = out.link.shipstation_order_id if out.link else None
-    if order_id is not None:
-        try:
-            current = engine.shipstation.get_order(order_id).get("orderStatus")
-        except InkshipError as exc:
-            engine.stop_if_fatal(exc)
-            current = None
-        if current in LOCKED:
-            _settle_locked(engine, out, str(current), report, dry_run=False, verify=False)
-            return
+    if order_id is None:
+        # A create whose answer was lost may have reached ShipStation (or someone made an order under
+        # our key): remember its id, so the next refusal can tell whether it is locked, not retry forever.
+        _failed(engine, out, error, report, shipstation_order_id=_find_order_id(engine, out.mapped))
+        return
+    try:
+        current = engine.shipstation.get_order(order_id).get("orderStatus")
+    except InkshipError as exc:
+        engine.stop_if_fatal(exc)
+        current = None
+    if current in LOCKED:
+        _settle_locked(engine, out, str(current), report, dry_run=False, verify=False)
+        return
     _failed(engine, out, error, report)
 
 
-def _failed(engine: SyncEngine, out: Outgoing, error: str, report: ImportReport) -> None:
+def _find_order_id(engine: SyncEngine, mapped: MappedOrder) -> int | None:
+    """ShipStation's id of the order with our orderKey (orderNumber filters by prefix: check the key)."""
+    try:
+        for order in engine.shipstation.iter_orders(orderNumber=mapped.payload.get("orderNumber")):
+            if order.get("orderKey") == mapped.order_key:
+                return order.get("orderId")
+    except InkshipError as exc:
+        engine.stop_if_fatal(exc)
+    return None
+
+
+def _failed(engine: SyncEngine, out: Outgoing, error: str, report: ImportReport, *,
+            shipstation_order_id: int | None = None) -> None:
     # The old fingerprint stays: the pending flag alone makes the next run send it again.
-    engine.state.upsert_link(_link(out, pending=True, fingerprint=out.link.fingerprint if out.link else None))
+    engine.state.upsert_link(_link(out, pending=True, fingerprint=out.link.fingerprint if out.link else None,
+                                   shipstation_order_id=shipstation_order_id))
     engine.state.record_problem(out.ref, SEND_FAILED, f"not sent to ShipStation, will retry: {error}")
     report.add("failed", out.ref, error)
 
@@ -183,6 +212,7 @@ def _settle_locked(engine: SyncEngine, out: Outgoing, locked_status: str, report
         if not dry_run:
             engine.state.record_problem(out.ref, CONFLICT, message)
     if not dry_run:
+        engine.state.resolve_problem(out.ref, SEND_FAILED)  # settled: nothing left to retry
         # Remember this content, so an unchanged order is not sent (nor reported) on every run.
         engine.state.upsert_link(_link(out, pending=False, fingerprint=out.mapped.fingerprint,
                                        shipstation_status=locked_status))

@@ -143,6 +143,8 @@ def process_shipments(engine: SyncEngine, shipments: Iterable[dict[str, Any]], r
         row = state.ledger_get(shipment_id)
         settled = row is not None and row.state != "pending"
         if shipment.get("voided"):
+            if not dry_run:
+                _reopen_if_locked(engine, link)
             if row is not None and row.state == "written":
                 _voided_after_writeback(engine, link, shipment, report, dry_run)
             elif not settled:
@@ -343,8 +345,6 @@ def _write_order(engine: SyncEngine, link: Link, order: dict[str, Any], shipment
         if result.found_on_order and label.voided:
             _voided_after_writeback(engine, link, shipment, report, dry_run)
             continue
-        if result.outcome == "voided" and not dry_run:
-            _reopen_if_locked(engine, link)
         report.add(result.outcome, current.ref, result.detail, shipment_id=shipment_id)
 
 
@@ -353,10 +353,8 @@ def _voided_after_writeback(engine: SyncEngine, link: Link, shipment: dict[str, 
     """Reported once: the ledger moves written → voided on the first sighting only."""
     ref = f"#{link.inksoft_id}"
     shipment_id = shipment["shipmentId"]
-    if not dry_run:
-        if not engine.state.ledger_mark_voided(shipment_id):
-            return
-        _reopen_if_locked(engine, link)
+    if not dry_run and not engine.state.ledger_mark_voided(shipment_id):
+        return
     message = (f"label {shipment.get('trackingNumber')} was voided in ShipStation after it was written back "
                f"to InkSoft order {ref}; remove that package in InkSoft by hand")
     report.add("voided_after_writeback", ref, message, shipment_id=shipment_id)
@@ -367,7 +365,9 @@ def _voided_after_writeback(engine: SyncEngine, link: Link, shipment: dict[str, 
 def _reopen_if_locked(engine: SyncEngine, link: Link) -> None:
     """A void can put a shipped ShipStation order back to awaiting_shipment. An InkSoft change refused
     while it was locked (a conflict, a cancellation) must then be sent after all: the link goes pending,
-    so the next import reads the order again, checks ShipStation's status and sends what changed."""
+    so the next import reads the order again, checks ShipStation's status and sends what changed.
+    Done on every sighting of the void (a few runs, while it is in the window): cheap and idempotent,
+    and it also covers labels settled before their void (nothing owed, say)."""
     if link.shipstation_status in LOCKED:
         engine.state.upsert_link(dataclasses.replace(link, pending=True))
 
