@@ -198,7 +198,12 @@ def _settle_locked(engine: SyncEngine, out: Outgoing, locked_status: str, report
             current = engine.shipstation.get_order(out.link.shipstation_order_id).get("orderStatus")
         except InkshipError as exc:
             engine.stop_if_fatal(exc)
-            current = locked_status
+            # Unknown is not "still locked": settling now would drop a change a void let through.
+            if dry_run:
+                report.add("failed", out.ref, f"ShipStation status not read: {exc}")
+            else:
+                _failed(engine, out, f"ShipStation status not read: {exc}", report)
+            return None
         if current not in LOCKED:
             return out
         locked_status = str(current)

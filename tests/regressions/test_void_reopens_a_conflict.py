@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import World
+from tests.e2e.conftest import SHIPSTATION_HOST, World
 
 
 @pytest.fixture
@@ -80,4 +80,27 @@ def test_a_cancellation_is_sent_when_a_label_settled_as_nothing_owed_is_voided(w
     world.void_label(second["shipmentId"])
     # The ship-back pass sees the void; the cancellation goes out in the next import pass at the latest.
     assert sum(run().import_report.counts["cancelled"] for _ in range(2)) == 1
+    assert world.shipstation_order("1001")["orderStatus"] == "cancelled"
+
+
+def test_a_reopened_change_is_kept_when_shipstation_cannot_be_asked_for_the_status(world):
+    # Shrunk from the machine: cancelled in InkSoft while shipped (a conflict), the label voided (the link
+    # reopened), then the check of ShipStation's status failed: the order was taken as still shipped and
+    # settled, and the cancellation was never sent.
+    world.add_orders({"ID": 1001, "ProductionStatus": "Ready to Ship", "ShippingAddress": True})
+    engine = world.engine()
+    engine.sync()
+    [label] = world.create_labels(orderNumbers=["1001"])
+    world.inksoft_state.cancel_order(1001)
+    world.clock.advance(60)
+    assert engine.run_import().counts["conflict"] == 1
+    world.void_label(label["shipmentId"])
+    world.clock.advance(60)
+    engine.run_shipback()  # sees the void: reopened
+    world.add_fault(SHIPSTATION_HOST, id="down", method="GET", path=r"^/orders/\d+", action="drop")
+    world.clock.advance(60)
+    assert engine.run_import().counts["failed"] == 1
+    world.session.delete(f"{SHIPSTATION_HOST}/__sim/faults", timeout=10).raise_for_status()
+    world.clock.advance(60)
+    assert engine.run_import().counts["cancelled"] == 1
     assert world.shipstation_order("1001")["orderStatus"] == "cancelled"

@@ -236,6 +236,8 @@ class SyncMachine(RuleBasedStateMachine):
     def clean_run(self, *, last: bool) -> None:
         assert self.engine is not None
         started = self.world.clock.now()
+        # A second on, so what the sync changes is dated after `started` even in InkSoft's milliseconds.
+        self.world.clock.advance(1)
         report = self.engine.sync()
         assert report.ok, report.error
         self.note_outcomes(report)
