@@ -17,8 +17,6 @@ from hypothesis import HealthCheck, settings
 PROFILE_VARIABLE = "INKSHIP_HYPOTHESIS_PROFILE"
 DEFAULT_PROFILE = "fast"
 CI_PROFILE = "ci"
-# tests/strategies.py registered these names first; they keep working as aliases.
-ALIASES = {"inkship-fast": "fast", "inkship-thorough": "thorough"}
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,9 @@ def profile_name(env: Mapping[str, str]) -> str:
     chosen = env.get(PROFILE_VARIABLE, "").strip()
     if not chosen:
         return CI_PROFILE if env.get("CI", "").strip().lower() in ("true", "1") else DEFAULT_PROFILE
-    name = ALIASES.get(chosen, chosen)
-    if name not in PROFILES:
+    if chosen not in PROFILES:
         raise ValueError(f"{PROFILE_VARIABLE}={chosen!r} is not one of {', '.join(PROFILES)}")
-    return name
+    return chosen
 
 
 def load_profile(env: Mapping[str, str] | None = None) -> str:

@@ -1,25 +1,16 @@
 """Hypothesis strategies shared by the suite: InkSoft orders as API 2 returns them, ShipStation shipments.
 
-Importing this module registers the `inkship-fast` and `inkship-thorough` profiles and, unless a
-profile was already chosen (e.g. `--hypothesis-profile`), loads the one named by
-`INKSHIP_HYPOTHESIS_PROFILE` (default `inkship-fast`): tests never hard-code example counts.
+Example counts come from the profile `tests/hypothesis_profiles.py` loads (`INKSHIP_HYPOTHESIS_PROFILE`);
+tests never hard-code them.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-
-_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
-settings.register_profile("inkship-fast", max_examples=25, deadline=None, suppress_health_check=_QUIET)
-settings.register_profile("inkship-thorough", max_examples=1000, deadline=None, suppress_health_check=_QUIET)
-if settings.get_current_profile_name() == "default":
-    settings.load_profile(os.environ.get("INKSHIP_HYPOTHESIS_PROFILE", "inkship-fast"))
 
 # ---------------------------------------------------------------- text
 

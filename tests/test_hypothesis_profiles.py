@@ -13,7 +13,6 @@ from tests.hypothesis_profiles import PROFILES, profile_name, stateful_budget, s
     ({"CI": "true"}, "ci"),
     ({"INKSHIP_HYPOTHESIS_PROFILE": "thorough"}, "thorough"),
     ({"CI": "true", "INKSHIP_HYPOTHESIS_PROFILE": "thorough"}, "thorough"),  # asked for wins over CI
-    ({"INKSHIP_HYPOTHESIS_PROFILE": "inkship-thorough"}, "thorough"),  # tests/strategies.py's old name
 ])
 def test_the_environment_picks_the_profile(env, expected):
     assert profile_name(env) == expected
