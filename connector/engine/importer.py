@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from connector.engine.reports import ImportReport
@@ -51,11 +50,8 @@ class Outgoing:
 
 
 def run_import(engine: SyncEngine, dry_run: bool) -> ImportReport:
-    state, sync_config = engine.state, engine.config.sync
-    started = engine.clock()
-    cursor = state.get_cursor(CURSOR)
-    start = (cursor - timedelta(minutes=sync_config.overlap_minutes) if cursor
-             else started - timedelta(days=sync_config.backfill_days))
+    state = engine.state
+    start, started = engine.poll_window(CURSOR)
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
 
     # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;

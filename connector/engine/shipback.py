@@ -45,11 +45,8 @@ WRITE_FAILED, VOIDED_AFTER, REFUSED_URL = "writeback_failed", "voided_after_writ
 
 def run_shipback(engine: SyncEngine, dry_run: bool) -> ShipbackReport:
     """Poll `/shipments` since the cursor (created, and voided) and write back what is new."""
-    state, sync_config = engine.state, engine.config.sync
-    started = engine.clock()
-    cursor = state.get_cursor(CURSOR)
-    start = (cursor - timedelta(minutes=sync_config.overlap_minutes) if cursor
-             else started - timedelta(days=sync_config.backfill_days))
+    state = engine.state
+    start, started = engine.poll_window(CURSOR)
     report = ShipbackReport(dry_run=dry_run, window_start=start, window_end=started)
 
     shipments = {s["shipmentId"]: s for s in engine.shipstation.iter_shipments(create_date_start=start)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -48,6 +48,15 @@ class SyncEngine:
         """Re-raise an error that stops the whole run (credentials, permissions, configuration)."""
         if isinstance(exc, STOPPING):
             raise exc
+
+    def poll_window(self, cursor_name: str) -> tuple[datetime, datetime]:
+        """The window a pass reads: from its cursor less the overlap (first run: the backfill), to now."""
+        now = self.clock()
+        cursor = self.state.get_cursor(cursor_name)
+        sync = self.config.sync
+        start = (cursor - timedelta(minutes=sync.overlap_minutes) if cursor
+                 else now - timedelta(days=sync.backfill_days))
+        return start, now
 
     def maybe_crash(self, name: str) -> None:
         """Stop dead here when this engine was built with `crash_at == name` (tests only)."""
