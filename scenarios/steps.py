@@ -16,7 +16,7 @@ from connector.state.store import DEFAULT_CLAIM_SECONDS
 from scenarios import expectations
 from scenarios.loader import STEP_EXTRAS, Scenario, seconds_of
 from scenarios.view import WorldView, journal_marks
-from scenarios.world import APIS, World, WorldError
+from scenarios.world import APIS, CUSTOM_STORE_ID, World, WorldError
 
 # Orders sent to the InkSoft simulator per control-plane call when a scenario generates many.
 ADD_ORDERS_CHUNK = 500
@@ -42,7 +42,7 @@ class ScenarioRun:
             "sync": self.sync, "labels": self.create_labels, "void": self.void, "add_orders": self.add_orders,
             "update_order": self.update_order, "cancel_order": self.cancel_order,
             "redeliver_webhooks": self.redeliver_webhooks, "advance": self.advance, "restart": self.restart,
-            "faults": self.faults, "quirks": self.quirks}
+            "faults": self.faults, "quirks": self.quirks, "refresh": self.refresh}
 
     def run(self) -> None:
         data = self.scenario.data
@@ -210,6 +210,17 @@ class ScenarioRun:
         for api in APIS if clear == "all" else [clear] if clear else []:
             self.world.control(api, "DELETE", "/faults")
         self.add_faults(options.get("add") or [])
+
+    def refresh(self, options: dict[str, Any] | None) -> None:
+        """The user presses "Update store" in ShipStation: the Custom Store (or the given one) is pulled."""
+        store_id = (options or {}).get("store", CUSTOM_STORE_ID)
+        creds = self.world.credentials
+        response = self.world.session.post(
+            f"{self.world.urls['shipstation']}/stores/refreshstore", params={"storeId": store_id},
+            auth=(creds.shipstation_api_key, creds.shipstation_api_secret), timeout=60)
+        if response.status_code >= 400:
+            raise WorldError(f"ShipStation refused the refresh of store {store_id}: "
+                             f"HTTP {response.status_code} {response.text[:500]}")
 
     def quirks(self, switches: dict[str, Any]) -> None:
         self.world.control("inksoft", "POST", "/quirks", switches)

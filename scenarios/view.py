@@ -61,6 +61,9 @@ class WorldView:
         return {"order_count": sum(1 for o in state["orders"] if o["active"]),
                 "label_count": sum(1 for s in state["shipments"] if not s["voided"])}
 
+    def shipstation_stores(self) -> dict[int, dict[str, Any]]:
+        return {store["storeId"]: store for store in self.dump("shipstation")["stores"]}
+
     def report(self) -> dict[str, Any] | None:
         return self._report
 

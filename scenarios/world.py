@@ -22,6 +22,7 @@ from connector.clients.shipstation import ShipStationClient
 from connector.commands.serve import WEBHOOK_HTTP_ATTEMPTS
 from connector.config import (
     Config,
+    CustomStoreConfig,
     InkSoftConfig,
     MappingConfig,
     ShipStationConfig,
@@ -29,6 +30,7 @@ from connector.config import (
     SyncConfig,
     WebhookConfig,
 )
+from connector.customstore.export import suggested_status_mappings
 from connector.engine.reports import ShipbackReport
 from connector.engine.sync import SyncEngine
 from connector.state.store import StateStore
@@ -48,6 +50,9 @@ IN_PROCESS_URLS = {"inksoft": "http://inksoft.sim", "shipstation": "http://ssapi
                    "receiver": "http://inkship.sim"}
 CONTROL_TIMEOUT = 60.0
 APIS = ("inksoft", "shipstation")
+# The ShipStation store `given.transport: custom_store` sets up, pulling from the connector's endpoint.
+CUSTOM_STORE_ID = 320001
+CUSTOM_STORE_USERNAME = "shipstation-user"
 
 
 class WorldError(Exception):
@@ -123,6 +128,8 @@ class World:
             self.urls = {api: IN_PROCESS_URLS[api] for api in APIS}
             for api in APIS:
                 mount_app(self.session, self.urls[api], self.apps[api])
+            # ShipStation's outbound calls may target InkSoft's XML surface as a Custom Store URL.
+            mount_app(self._webhook_session, self.urls["inksoft"], self.apps["inksoft"])
         self.config = self._config(self.given.get("connector") or {})
         receiver = create_receiver_app(self.config, self._receiver_engine)
         if self.sockets:
@@ -134,9 +141,36 @@ class World:
         seed = shipstation_seed(self.given.get("shipstation") or {},
                                 self.receiver_webhook_url() if subscribed else None,
                                 self.config.shipstation.store_id)
+        seed["stores"] = [self._store_urls(store) for store in seed.get("stores", [])]
+        if self.custom_store:
+            seed["stores"].append(self._custom_store())
+        if not seed["stores"]:
+            del seed["stores"]
         if seed:
             self.control("shipstation", "POST", "/seed", seed)
         return self
+
+    @property
+    def custom_store(self) -> bool:
+        return self.given.get("transport", "rest") == "custom_store"
+
+    def _store_urls(self, store: dict[str, Any]) -> dict[str, Any]:
+        """A given store's `integrationUrl` may name InkSoft's API (`{inksoft}`, `{inksoft_api_key}`),
+        whose address is known only once started."""
+        if "integrationUrl" not in store:
+            return store
+        url = store["integrationUrl"].replace("{inksoft}", self.config.inksoft.base_url)
+        return {**store, "integrationUrl": url.replace("{inksoft_api_key}", self.credentials.inksoft_api_key)}
+
+    def _custom_store(self) -> dict[str, Any]:
+        """The Custom Store as a shop sets it up in ShipStation, with the README's status mapping boxes."""
+        settings = self.config.custom_store
+        boxes = suggested_status_mappings(self.config.mapping)
+        return {"storeId": CUSTOM_STORE_ID, "storeName": "Print shop (Custom Store)",
+                "marketplaceName": "Custom Store", "integrationUrl": self.urls["receiver"] + settings.path,
+                "credentials": {"username": settings.username, "password": settings.password},
+                "statusMappings": [{"orderStatus": status, "statusKey": ", ".join(names)}
+                                   for status, names in boxes.items()]}
 
     def _serve(self, app: Flask) -> str:
         server = ThreadedServer(app).start()
@@ -171,6 +205,8 @@ class World:
             mapping=dataclasses.replace(mapping, statuses=dict(given.get("statuses") or {})),
             webhook=WebhookConfig(token=self.token),
             sync=section(SyncConfig, {}, "sync"),
+            custom_store=CustomStoreConfig(enabled=self.custom_store, username=CUSTOM_STORE_USERNAME,
+                                           password=self.token),
         )
 
     def sleep(self, seconds: float) -> None:
