@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import signal
-import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -16,24 +16,37 @@ log = logging.getLogger(__name__)
 class StopFlag:
     """Set by the first SIGTERM or SIGINT; the second raises KeyboardInterrupt for an impatient user."""
 
+    # The handler runs in the main thread between bytecodes, possibly while that thread holds a lock;
+    # so it only flips a plain attribute and takes no lock (a threading.Event here can deadlock).
+    TICK = 0.1
+
     def __init__(self, what_happens: str = "stopping after the pass in hand") -> None:
-        self._event = threading.Event()
+        self._stopped_by: str | None = None
+        self._announced = False
         self.what_happens = what_happens
 
     def set(self, signum: int, frame: FrameType | None) -> None:
         name = signal.Signals(signum).name
-        if self._event.is_set():
+        if self._stopped_by:
             raise KeyboardInterrupt(f"second {name}: stopping now")
-        log.warning("%s received: %s (again to stop now)", name, self.what_happens)
-        self._event.set()
+        self._stopped_by = name  # logged later, outside the handler: logging takes locks too
 
     @property
     def is_set(self) -> bool:
-        return self._event.is_set()
+        if self._stopped_by and not self._announced:
+            self._announced = True
+            log.warning("%s received: %s (again to stop now)", self._stopped_by, self.what_happens)
+        return self._stopped_by is not None
 
     def wait(self, seconds: float) -> bool:
-        """Sleep up to `seconds`; True at once when the flag is set."""
-        return self._event.wait(seconds)
+        """Sleep up to `seconds`, in short ticks; True as soon as the flag is set."""
+        deadline = time.monotonic() + seconds
+        while not self._stopped_by:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            time.sleep(min(self.TICK, remaining))
+        return self.is_set
 
 
 @contextmanager

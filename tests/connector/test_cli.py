@@ -202,6 +202,19 @@ def test_a_second_signal_stops_at_once() -> None:
         flag.set(signal.SIGINT, None)
 
 
+def test_the_signal_handler_takes_no_lock_and_logs_later(caplog: pytest.LogCaptureFixture) -> None:
+    # A handler that logs or sets a threading.Event can deadlock on a lock its own thread holds.
+    flag = StopFlag()
+
+    with caplog.at_level("WARNING"):
+        flag.set(signal.SIGINT, None)
+        assert caplog.records == []
+        assert flag.is_set
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "SIGINT received: stopping after the pass in hand (again to stop now)"]
+
+
 # --- status -----------------------------------------------------------------------------------------
 
 
