@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
@@ -50,16 +48,13 @@ def _describe(inksoft_url: str, shipstation_url: str, creds: SimCredentials) -> 
 
 
 def _wait_for_stop_signal() -> None:
-    stop = threading.Event()
-    watched = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in watched}
-    try:
-        # A timeout keeps the wait responsive to signals on every platform.
-        while not stop.wait(0.5):
+    # The connector's StopFlag: its handler takes no lock, so a signal can never deadlock the wait.
+    from connector.commands.signals import StopFlag, stop_on_signals
+
+    flag = StopFlag("stopping the simulators")
+    with stop_on_signals(flag):
+        while not flag.wait(3600):
             pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 @click.command("sim")
