@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from connector.engine.reports import ImportReport
-from connector.errors import InkshipError
-from connector.mapping.orders import MappedOrder, Skip, map_order, order_ref_for
+from connector.errors import InkshipError, OrderRejected
+from connector.mapping.orders import MappedOrder, Skip, fingerprint, map_order, order_key_for, order_ref_for
 from connector.state.store import Link
 
 if TYPE_CHECKING:
@@ -21,6 +21,10 @@ log = logging.getLogger("inkship.import")
 CURSOR = "import.modified_since"
 BATCH = 100  # the documented maximum of one createorders call
 LOCKED = frozenset({"shipped", "cancelled"})  # ShipStation refuses updates to orders in these states
+# Fields ShipStation sets itself; left out when one of its orders is sent back to it.
+SHIPSTATION_READ_ONLY = frozenset({"orderId", "createDate", "modifyDate", "orderTotal", "customerId",
+                                   "userId", "externallyFulfilled", "externallyFulfilledBy",
+                                   "externallyFulfilledById", "externallyFulfilledByName", "labelMessages"})
 
 # Problem kinds this pass opens and closes.
 SKIPPED, SEND_FAILED, CONFLICT = "skipped", "import_failed", "conflict"
@@ -78,6 +82,9 @@ def _plan(engine: SyncEngine, order: dict[str, Any], report: ImportReport, dry_r
     result = map_order(order, engine.status_table, engine.config.mapping, engine.config.shipstation.store_id,
                        store_domain=engine.store_domain)
     if isinstance(result, Skip):
+        cancellation = _cancellation_of_imported(engine, order)
+        if cancellation is not None:
+            return cancellation
         report.add("skipped", ref, result.reason, field=result.field)
         if not dry_run:
             state.record_problem(ref, SKIPPED, result.reason, field=result.field)
@@ -103,6 +110,25 @@ def _plan(engine: SyncEngine, order: dict[str, Any], report: ImportReport, dry_r
     if link is not None and link.shipstation_status in LOCKED:
         return _settle_locked(engine, out, link.shipstation_status, report, dry_run, verify=True)
     return out
+
+
+def _cancellation_of_imported(engine: SyncEngine, order: dict[str, Any]) -> Outgoing | None:
+    """An order already in ShipStation, now cancelled in InkSoft, that no longer maps (its address was
+    removed, say): the cancellation must still reach ShipStation. createorder replaces the whole order,
+    so ShipStation's own copy is sent back with the cancelled status."""
+    if not isinstance(order, dict) or engine.status_table.shipstation_status(order) != "cancelled":
+        return None
+    try:
+        key = order_key_for(order)
+    except OrderRejected:
+        return None
+    link = engine.state.get_link(key)
+    if link is None or link.shipstation_order_id is None or link.shipstation_status in LOCKED:
+        return None
+    current = engine.shipstation.get_order(link.shipstation_order_id)
+    payload = {field: value for field, value in current.items() if field not in SHIPSTATION_READ_ONLY}
+    payload["orderStatus"] = "cancelled"
+    return Outgoing(MappedOrder(key, link.inksoft_id, payload, fingerprint(payload)), order, link)
 
 
 def _send(engine: SyncEngine, batch: list[Outgoing], report: ImportReport, dry_run: bool) -> None:
