@@ -6,7 +6,6 @@ import json
 import logging
 import signal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,6 +18,7 @@ from connector.state.store import StateStore
 from tests.connector.test_cli_support import (
     SHIPSTATION,
     TOKEN,
+    CapturedServe,
     Sims,
     invoke,
     isolated_cli,  # noqa: F401 - a fixture
@@ -326,16 +326,8 @@ def test_doctor_reports_every_missing_credential(sims: Sims, tmp_path: Path) -> 
 # --- serve ------------------------------------------------------------------------------------------
 
 
-class _CapturedServe:
-    def __init__(self) -> None:
-        self.calls: list[tuple[Any, str, int]] = []
-
-    def __call__(self, app: Any, host: str, port: int) -> None:
-        self.calls.append((app, host, port))
-
-
 def test_serve_prints_the_masked_webhook_url_and_serves_the_app(sims: Sims, config: Path) -> None:
-    served = _CapturedServe()
+    served = CapturedServe()
 
     result = invoke(sims, config, "serve", "--port", "9911",
                     runtime=Runtime(session=sims.session, serve_forever=served))
@@ -350,7 +342,7 @@ def test_serve_prints_the_masked_webhook_url_and_serves_the_app(sims: Sims, conf
 
 def test_serve_subscribe_registers_once(sims: Sims, config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INKSHIP_WEBHOOK_PUBLIC_URL", "https://hooks.example.com")
-    runtime = Runtime(session=sims.session, serve_forever=_CapturedServe())
+    runtime = Runtime(session=sims.session, serve_forever=CapturedServe())
 
     first = invoke(sims, config, "serve", "--subscribe", runtime=runtime)
     second = invoke(sims, config, "serve", "--subscribe", runtime=runtime)
@@ -366,7 +358,7 @@ def test_serve_subscribe_registers_once(sims: Sims, config: Path, monkeypatch: p
 
 def test_serve_subscribe_needs_a_public_url(sims: Sims, config: Path) -> None:
     result = invoke(sims, config, "serve", "--subscribe",
-                    runtime=Runtime(session=sims.session, serve_forever=_CapturedServe()))
+                    runtime=Runtime(session=sims.session, serve_forever=CapturedServe()))
 
     assert result.exit_code == 2
     assert "webhook.public_url" in result.stderr
@@ -375,7 +367,7 @@ def test_serve_subscribe_needs_a_public_url(sims: Sims, config: Path) -> None:
 def test_serve_refuses_to_start_without_a_token(sims: Sims, config: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INKSHIP_WEBHOOK_TOKEN", "")
-    served = _CapturedServe()
+    served = CapturedServe()
 
     result = invoke(sims, config, "serve", runtime=Runtime(session=sims.session, serve_forever=served))
 

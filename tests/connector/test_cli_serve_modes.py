@@ -11,9 +11,9 @@ import pytest
 from click.testing import Result
 
 from connector.commands.context import Runtime
-from tests.connector.test_cli import _CapturedServe
 from tests.connector.test_cli_support import (
     TOKEN,
+    CapturedServe,
     Sims,
     invoke,
     isolated_cli,  # noqa: F401 - a fixture
@@ -36,9 +36,9 @@ class Shop:
     sims: Sims
     config: Path
 
-    def serve(self, *args: str) -> tuple[Result, _CapturedServe]:
+    def serve(self, *args: str) -> tuple[Result, CapturedServe]:
         """`inkship [args] serve`, or `inkship serve [args]` for options of serve itself."""
-        served = _CapturedServe()
+        served = CapturedServe()
         command = [*args, "serve"] if args[:1] == ("--json",) else ["serve", *args]
         result = invoke(self.sims, self.config, *command,
                         runtime=Runtime(session=self.sims.session, serve_forever=served))

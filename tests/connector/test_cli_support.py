@@ -117,3 +117,13 @@ def invoke(sims: Sims, config: Path | None, *args: str, runtime: Runtime | None 
 
 def json_lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+class CapturedServe:
+    """Stands in for the server loop of `inkship serve`: records what it was asked to serve."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, str, int]] = []
+
+    def __call__(self, app: Any, host: str, port: int) -> None:
+        self.calls.append((app, host, port))
