@@ -13,10 +13,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-
-from simulators.credentials import SimCredentials
-from simulators.server import ThreadedServer
-from simulators.shipstation.app import create_app
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.server import ThreadedServer
+from inkship.simulators.shipstation.app import create_app
 
 SEEDED_ORDERS = 1_000
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from connector.mapping.orders import MappedOrder, map_order  # noqa: E402
+from inkship.connector.mapping.orders import MappedOrder, map_order  # noqa: E402
+
 from tests.e2e.conftest import INKSOFT_HOST, SHIPSTATION_HOST, World  # noqa: E402
 
 ORDER = {"ProductionStatus": "Ready to Ship", "ShippingAddress": True,

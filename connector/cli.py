@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from inkship.connector.commands.context import CliContext, Runtime, fail
+from inkship.connector.errors import InkshipError
+from inkship.connector.logging import setup_logging
 
-from connector.commands.context import CliContext, Runtime, fail
-from connector.errors import InkshipError
-from connector.logging import setup_logging
+from inkship import __version__
 
 
 class InkshipGroup(click.Group):
@@ -25,7 +26,7 @@ class InkshipGroup(click.Group):
 
 
 @click.group(cls=InkshipGroup)
-@click.version_option(package_name="inkship")
+@click.version_option(version=__version__, prog_name="inkship")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="INKSHIP_CONFIG",
               help="Configuration file (TOML). Default: $INKSHIP_CONFIG, else the environment only.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
@@ -39,13 +40,13 @@ def main(ctx: click.Context, config_path: str | None, as_json: bool, verbose: in
 
 
 def _register() -> None:
-    from connector.commands.demo import demo
-    from connector.commands.doctor import doctor
-    from connector.commands.serve import serve
-    from connector.commands.status import status
-    from connector.commands.sync import run, sync
-    from scenarios.runner import scenario
-    from simulators.cli import sim
+    from inkship.connector.commands.demo import demo
+    from inkship.connector.commands.doctor import doctor
+    from inkship.connector.commands.serve import serve
+    from inkship.connector.commands.status import status
+    from inkship.connector.commands.sync import run, sync
+    from inkship.scenarios.runner import scenario
+    from inkship.simulators.cli import sim
 
     for command in (sync, run, serve, status, doctor, demo, sim, scenario):
         main.add_command(command)

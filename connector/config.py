@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from connector.errors import ConfigError
-from connector.redact import MASK
+from inkship.connector.errors import ConfigError
+from inkship.connector.redact import MASK
 
 SHIPSTATION_STATUSES = ("awaiting_payment", "awaiting_shipment", "pending_fulfillment", "shipped",
                         "on_hold", "cancelled")

@@ -19,17 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
-from connector.clients.inksoft import InkSoftClient
-from connector.clients.shipstation import ShipStationClient
-from connector.commands.serve import ensure_subscription
-from connector.config import Config, load_config
-from connector.demo_data import DEMO_STATUS_MAPPING, seed_document
-from connector.engine.sync import SyncEngine
-from connector.state.store import StateStore
-from connector.web.app import create_app, webhook_url
-from simulators.credentials import SimCredentials
-from simulators.server import ThreadedServer
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.commands.serve import ensure_subscription
+from inkship.connector.config import Config, load_config
+from inkship.connector.demo_data import DEMO_STATUS_MAPPING, seed_document
+from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.state.store import StateStore
+from inkship.connector.web.app import create_app, webhook_url
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.server import ThreadedServer
 
 SHIPSTATION_STORE_ID = 310001  # the simulator's default manual store
 # Carrier and service per customer, as a shipping clerk would pick them.
@@ -75,8 +74,8 @@ def demo_config_text(*, inksoft_url: str, shipstation_url: str, credentials: Sim
 
 
 def _simulator_apps(credentials: SimCredentials) -> tuple[Any, Any]:
-    from simulators.inksoft.app import create_app as create_inksoft_app
-    from simulators.shipstation.app import create_app as create_shipstation_app
+    from inkship.simulators.inksoft.app import create_app as create_inksoft_app
+    from inkship.simulators.shipstation.app import create_app as create_shipstation_app
 
     # ShipStation's 40 requests a minute would stretch `--orders 100` over minutes; the demo shows the
     # flow, and the rate limit has its own tests and scenarios.

@@ -11,8 +11,8 @@ import re
 import sys
 from collections.abc import Iterable
 
-from connector.config import Config
-from connector.redact import MASK, redact_text
+from inkship.connector.config import Config
+from inkship.connector.redact import MASK, redact_text
 
 # Credential-looking parameters in free text: `apikey=...`, `"password": "..."`, `Authorization: Basic ...`.
 # Values shorter than 4 characters are left alone, so "webhook.token: is required" stays readable.

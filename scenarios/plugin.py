@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from scenarios.loader import ScenarioFileError, load_scenario
-from scenarios.runner import SUFFIXES, execute
-from scenarios.steps import ScenarioFailure
-from scenarios.world import WorldError
+from inkship.scenarios.loader import ScenarioFileError, load_scenario
+from inkship.scenarios.runner import SUFFIXES, execute
+from inkship.scenarios.steps import ScenarioFailure
+from inkship.scenarios.world import WorldError
 
 SOCKETS_OPTION = "--scenario-sockets"
 SOCKETS_ENV = "INKSHIP_SCENARIO_SOCKETS"

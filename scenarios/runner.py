@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-
-from connector.commands.context import EXIT_SOME_FAILED, CliContext, exit_with
-from scenarios.loader import Scenario, ScenarioFileError, load_scenario
-from scenarios.steps import ScenarioFailure, ScenarioRun
-from scenarios.world import World, WorldError
+from inkship.connector.commands.context import EXIT_SOME_FAILED, CliContext, exit_with
+from inkship.scenarios.loader import Scenario, ScenarioFileError, load_scenario
+from inkship.scenarios.steps import ScenarioFailure, ScenarioRun
+from inkship.scenarios.world import World, WorldError
 
 SCENARIO_DIR = Path(__file__).parent
 SUFFIXES = (".yaml", ".yml")

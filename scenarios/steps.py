@@ -8,15 +8,15 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from connector.engine.crashpoints import SimulatedCrash
-from connector.engine.reports import ImportReport, ShipbackReport
-from connector.errors import InkshipError
-from connector.mapping.orders import order_key_for
-from connector.state.store import DEFAULT_CLAIM_SECONDS
-from scenarios import expectations
-from scenarios.loader import STEP_EXTRAS, Scenario, seconds_of
-from scenarios.view import WorldView, journal_marks
-from scenarios.world import APIS, CUSTOM_STORE_ID, World, WorldError
+from inkship.connector.engine.crashpoints import SimulatedCrash
+from inkship.connector.engine.reports import ImportReport, ShipbackReport
+from inkship.connector.errors import InkshipError
+from inkship.connector.mapping.orders import order_key_for
+from inkship.connector.state.store import DEFAULT_CLAIM_SECONDS
+from inkship.scenarios import expectations
+from inkship.scenarios.loader import STEP_EXTRAS, Scenario, seconds_of
+from inkship.scenarios.view import WorldView, journal_marks
+from inkship.scenarios.world import APIS, CUSTOM_STORE_ID, World, WorldError
 
 # Orders sent to the InkSoft simulator per control-plane call when a scenario generates many.
 ADD_ORDERS_CHUNK = 500

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from connector.engine.reports import ShipbackReport
-from connector.mapping.orders import order_key_for
-from scenarios.world import APIS, World
+from inkship.connector.engine.reports import ShipbackReport
+from inkship.connector.mapping.orders import order_key_for
+from inkship.scenarios.world import APIS, World
 
 
 class WorldView:

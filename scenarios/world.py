@@ -16,11 +16,10 @@ from typing import Any, cast
 
 import requests
 from flask import Flask
-
-from connector.clients.inksoft import InkSoftClient
-from connector.clients.shipstation import ShipStationClient
-from connector.commands.serve import WEBHOOK_HTTP_ATTEMPTS
-from connector.config import (
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.commands.serve import WEBHOOK_HTTP_ATTEMPTS
+from inkship.connector.config import (
     Config,
     CustomStoreConfig,
     InkSoftConfig,
@@ -30,19 +29,19 @@ from connector.config import (
     SyncConfig,
     WebhookConfig,
 )
-from connector.customstore.export import suggested_status_mappings
-from connector.engine.reports import ShipbackReport
-from connector.engine.sync import SyncEngine
-from connector.state.store import StateStore
-from connector.web.app import create_app as create_receiver_app
-from connector.web.app import webhook_url
-from scenarios.seeds import inksoft_seed, shipstation_seed
-from simulators.clock import SimClock
-from simulators.credentials import SimCredentials
-from simulators.inksoft.app import create_app as create_inksoft_app
-from simulators.server import ThreadedServer
-from simulators.shipstation.app import create_app as create_shipstation_app
-from simulators.transport import mount_app
+from inkship.connector.customstore.export import suggested_status_mappings
+from inkship.connector.engine.reports import ShipbackReport
+from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.state.store import StateStore
+from inkship.connector.web.app import create_app as create_receiver_app
+from inkship.connector.web.app import webhook_url
+from inkship.scenarios.seeds import inksoft_seed, shipstation_seed
+from inkship.simulators.clock import SimClock
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.inksoft.app import create_app as create_inksoft_app
+from inkship.simulators.server import ThreadedServer
+from inkship.simulators.shipstation.app import create_app as create_shipstation_app
+from inkship.simulators.transport import mount_app
 
 # The world's start, unless a scenario says otherwise: a Monday afternoon in Oregon.
 DEFAULT_START = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)

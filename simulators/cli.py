@@ -7,9 +7,8 @@ from contextlib import ExitStack
 from typing import Any
 
 import click
-
-from simulators.credentials import SimCredentials
-from simulators.server import ThreadedServer
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.server import ThreadedServer
 
 # Fixed defaults so a connector configuration keeps pointing at the same simulators between runs.
 DEFAULT_INKSOFT_PORT = 8801
@@ -18,8 +17,8 @@ DEFAULT_SHIPSTATION_PORT = 8802
 
 def _app_factories() -> tuple[Callable[[dict], Any], Callable[[dict], Any]]:
     # Imported here: the simulators are heavier than the CLI, and the command group imports this module.
-    from simulators.inksoft.app import create_app as create_inksoft_app
-    from simulators.shipstation.app import create_app as create_shipstation_app
+    from inkship.simulators.inksoft.app import create_app as create_inksoft_app
+    from inkship.simulators.shipstation.app import create_app as create_shipstation_app
 
     return create_inksoft_app, create_shipstation_app
 
@@ -49,7 +48,7 @@ def _describe(inksoft_url: str, shipstation_url: str, creds: SimCredentials) -> 
 
 def _wait_for_stop_signal() -> None:
     # The connector's StopFlag: its handler takes no lock, so a signal can never deadlock the wait.
-    from connector.commands.signals import StopFlag, stop_on_signals
+    from inkship.connector.commands.signals import StopFlag, stop_on_signals
 
     flag = StopFlag("stopping the simulators")
     with stop_on_signals(flag):

@@ -21,10 +21,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
-
-from simulators.clock import SimClock
-from simulators.faults import FaultRule, FaultSet
-from simulators.journal import Journal, JournalEntry
+from inkship.simulators.clock import SimClock
+from inkship.simulators.faults import FaultRule, FaultSet
+from inkship.simulators.journal import Journal, JournalEntry
 
 SIM_PREFIX = "/__sim"
 EXTENSION_KEY = "inkship_sim"

@@ -17,13 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from inkship.simulators.control import ENV_FAULT_SIGNALS
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from urllib3.util import Timeout
 from werkzeug.test import EnvironBuilder, run_wsgi_app
-
-from simulators.control import ENV_FAULT_SIGNALS
 
 
 def _read_timeout(timeout: Any) -> float | None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from flask import Blueprint, Flask, Response, jsonify, request
+from inkship.simulators.control import Simulator, current_sim, install
+from inkship.simulators.server import ThreadedServer
 
-from simulators.control import Simulator, current_sim, install
-from simulators.server import ThreadedServer
 from tests.hypothesis_profiles import load_profile
 
 load_profile()  # INKSHIP_HYPOTHESIS_PROFILE=fast|thorough|ci (see tests/hypothesis_profiles.py)

@@ -17,8 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
-
-from connector.errors import (
+from inkship.connector.errors import (
     AuthError,
     ConnectionLost,
     InkshipError,
@@ -31,7 +30,7 @@ from connector.errors import (
     ServerError,
     TransportTimeout,
 )
-from connector.redact import redact_body, redact_url, redact_value
+from inkship.connector.redact import redact_body, redact_url, redact_value
 
 log = logging.getLogger("inkship.http")
 

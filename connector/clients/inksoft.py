@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import requests
-
-from connector.clients.http import ApiHttp
-from connector.config import InkSoftConfig
-from connector.errors import (
+from inkship.connector.clients.http import ApiHttp
+from inkship.connector.config import InkSoftConfig
+from inkship.connector.errors import (
     AuthError,
     MalformedResponse,
     NotFound,
@@ -26,7 +25,7 @@ from connector.errors import (
 )
 
 if TYPE_CHECKING:
-    from connector.mapping.shipments import InkSoftShipment
+    from inkship.connector.mapping.shipments import InkSoftShipment
 
 log = logging.getLogger("inkship.inksoft")
 

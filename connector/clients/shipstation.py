@@ -13,11 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-
-from connector.clients.http import ApiHttp
-from connector.config import ShipStationConfig
-from connector.errors import MalformedResponse, RequestRejected, UnsafeResourceUrl
-from connector.mapping.times import to_pacific_filter
+from inkship.connector.clients.http import ApiHttp
+from inkship.connector.config import ShipStationConfig
+from inkship.connector.errors import MalformedResponse, RequestRejected, UnsafeResourceUrl
+from inkship.connector.mapping.times import to_pacific_filter
 
 CREATE_ORDERS_BATCH = 100  # the documented maximum of POST /orders/createorders
 REAL_API_HOST = "ssapi.shipstation.com"

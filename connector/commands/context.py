@@ -16,15 +16,14 @@ from typing import Any
 
 import click
 import requests
-
-from connector.clients.inksoft import InkSoftClient
-from connector.clients.shipstation import ShipStationClient
-from connector.commands.progress import ProgressInkSoftClient
-from connector.config import Config, load_config
-from connector.engine.sync import SyncEngine
-from connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
-from connector.logging import setup_logging
-from connector.state.store import StateStore
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.commands.progress import ProgressInkSoftClient
+from inkship.connector.config import Config, load_config
+from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
+from inkship.connector.logging import setup_logging
+from inkship.connector.state.store import StateStore
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 
 import click
-
-from connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliContext, exit_with, pass_cli
-from connector.commands.signals import StopFlag, stop_on_signals
-from connector.demo import Demo, demo_session
-from connector.demo_data import base_orders
+from inkship.connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliContext, exit_with, pass_cli
+from inkship.connector.commands.signals import StopFlag, stop_on_signals
+from inkship.connector.demo import Demo, demo_session
+from inkship.connector.demo_data import base_orders
 
 log = logging.getLogger(__name__)
 

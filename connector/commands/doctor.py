@@ -8,9 +8,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import click
-
-from connector.commands.context import EXIT_FIX_CONFIG, EXIT_OK, CliContext, exit_with, fix_hint, pass_cli
-from connector.errors import ConfigError, InkshipError, NotFound, RetryableError
+from inkship.connector.commands.context import (
+    EXIT_FIX_CONFIG,
+    EXIT_OK,
+    CliContext,
+    exit_with,
+    fix_hint,
+    pass_cli,
+)
+from inkship.connector.errors import ConfigError, InkshipError, NotFound, RetryableError
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 # A check answers within seconds: one retry, not minutes of backoff against an unreachable host.

@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
-
-from connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.inksoft import InkSoftClient
 
 
 class ProgressInkSoftClient(InkSoftClient):

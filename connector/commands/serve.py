@@ -7,16 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.commands.context import CliContext, pass_cli
+from inkship.connector.config import Config, raise_all
+from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.errors import ConfigError
+from inkship.connector.state.store import StateStore
+from inkship.connector.web.app import WEBHOOK_PATH, create_app, webhook_url
 from werkzeug.serving import make_server
-
-from connector.clients.inksoft import InkSoftClient
-from connector.clients.shipstation import ShipStationClient
-from connector.commands.context import CliContext, pass_cli
-from connector.config import Config, raise_all
-from connector.engine.sync import SyncEngine
-from connector.errors import ConfigError
-from connector.state.store import StateStore
-from connector.web.app import WEBHOOK_PATH, create_app, webhook_url
 
 SHIP_NOTIFY = "SHIP_NOTIFY"
 # A webhook is answered while ShipStation waits: retry a failed call once, not for minutes; the

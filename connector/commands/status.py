@@ -6,9 +6,8 @@ from dataclasses import asdict
 from typing import Any
 
 import click
-
-from connector.commands.context import CliContext, pass_cli
-from connector.state.store import LedgerRow, RunRecord, StateStore
+from inkship.connector.commands.context import CliContext, pass_cli
+from inkship.connector.state.store import LedgerRow, RunRecord, StateStore
 
 
 def _counts_text(counts: Any) -> str:

@@ -5,10 +5,9 @@ SIGTERM or Ctrl-C, finishing the pass in hand).
 from __future__ import annotations
 
 import click
-
-from connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliContext, exit_with, pass_cli
-from connector.commands.signals import StopFlag, stop_on_signals
-from connector.engine.reports import ReportLine, RunReport
+from inkship.connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliContext, exit_with, pass_cli
+from inkship.connector.commands.signals import StopFlag, stop_on_signals
+from inkship.connector.engine.reports import ReportLine, RunReport
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True,

@@ -11,17 +11,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
-
-from connector.config import Config
-from connector.customstore.export import cdata, export_page
-from connector.customstore.shipnotify import (
+from inkship.connector.config import Config
+from inkship.connector.customstore.export import cdata, export_page
+from inkship.connector.customstore.shipnotify import (
     CUSTOM_STORE_API,
     MAX_NOTICE_BYTES,
     handle_ship_notice,
     parse_ship_notice,
 )
-from connector.errors import AuthError, InkshipError, PermissionDenied, RequestRejected, RetryableError
-from connector.mapping.times import parse_custom_store_date
+from inkship.connector.errors import (
+    AuthError,
+    InkshipError,
+    PermissionDenied,
+    RequestRejected,
+    RetryableError,
+)
+from inkship.connector.mapping.times import parse_custom_store_date
 
 log = logging.getLogger(__name__)
 

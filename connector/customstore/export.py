@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
+from inkship.connector.config import MappingConfig
+from inkship.connector.errors import OrderRejected
+from inkship.connector.mapping import fields as f
+from inkship.connector.mapping import limits
+from inkship.connector.mapping.orders import MappedOrder, Skip, map_order, order_ref_for
+from inkship.connector.mapping.status import DEFAULT_STATUS_TABLE, StatusTable, normalize_status, status_of
+from inkship.connector.mapping.times import parse_inksoft_datetime, to_custom_store_date
 from markupsafe import Markup
-
-from connector.config import MappingConfig
-from connector.errors import OrderRejected
-from connector.mapping import fields as f
-from connector.mapping import limits
-from connector.mapping.orders import MappedOrder, Skip, map_order, order_ref_for
-from connector.mapping.status import DEFAULT_STATUS_TABLE, StatusTable, normalize_status, status_of
-from connector.mapping.times import parse_inksoft_datetime, to_custom_store_date
 
 log = logging.getLogger(__name__)
 

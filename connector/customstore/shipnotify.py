@@ -15,13 +15,12 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-
-from connector.config import Config, MappingConfig
-from connector.engine.shipback import Label, OrderState, write_back
-from connector.errors import NotFound, OrderRejected, RequestRejected
-from connector.mapping.orders import ItemRef, item_aliases, order_key_for, order_ref_for
-from connector.mapping.shipments import InkSoftShipment, writeback_for
-from connector.mapping.times import parse_custom_store_date
+from inkship.connector.config import Config, MappingConfig
+from inkship.connector.engine.shipback import Label, OrderState, write_back
+from inkship.connector.errors import NotFound, OrderRejected, RequestRejected
+from inkship.connector.mapping.orders import ItemRef, item_aliases, order_key_for, order_ref_for
+from inkship.connector.mapping.shipments import InkSoftShipment, writeback_for
+from inkship.connector.mapping.times import parse_custom_store_date
 
 #: Largest ship notice accepted; a real one with a few hundred lines is a few tens of KiB.
 MAX_NOTICE_BYTES = 256 * 1024

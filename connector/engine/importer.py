@@ -8,13 +8,20 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from connector.engine.reports import ImportReport
-from connector.errors import InkshipError, OrderRejected
-from connector.mapping.orders import MappedOrder, Skip, fingerprint, map_order, order_key_for, order_ref_for
-from connector.state.store import Link
+from inkship.connector.engine.reports import ImportReport
+from inkship.connector.errors import InkshipError, OrderRejected
+from inkship.connector.mapping.orders import (
+    MappedOrder,
+    Skip,
+    fingerprint,
+    map_order,
+    order_key_for,
+    order_ref_for,
+)
+from inkship.connector.state.store import Link
 
 if TYPE_CHECKING:
-    from connector.engine.sync import SyncEngine
+    from inkship.connector.engine.sync import SyncEngine
 
 log = logging.getLogger("inkship.import")
 

@@ -14,21 +14,21 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from connector.engine.importer import LOCKED
-from connector.engine.reports import ShipbackReport
-from connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
-from connector.mapping.orders import ItemRef
-from connector.mapping.shipments import (
+from inkship.connector.engine.importer import LOCKED
+from inkship.connector.engine.reports import ShipbackReport
+from inkship.connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
+from inkship.connector.mapping.orders import ItemRef
+from inkship.connector.mapping.shipments import (
     InkSoftShipment,
     find_package_with_tracking,
     shipped_quantities,
     writeback_for,
 )
-from connector.mapping.times import parse_pacific
-from connector.state.store import Link
+from inkship.connector.mapping.times import parse_pacific
+from inkship.connector.state.store import Link
 
 if TYPE_CHECKING:
-    from connector.engine.sync import SyncEngine
+    from inkship.connector.engine.sync import SyncEngine
 
 log = logging.getLogger("inkship.shipback")
 

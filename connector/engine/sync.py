@@ -9,15 +9,15 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from connector.clients.inksoft import InkSoftClient
-from connector.clients.shipstation import ShipStationClient
-from connector.config import Config
-from connector.engine import importer, shipback
-from connector.engine.crashpoints import check_crash_point, maybe_crash
-from connector.engine.reports import ImportReport, RunReport, ShipbackReport
-from connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
-from connector.mapping.status import StatusTable
-from connector.state.store import StateStore, utcnow
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.config import Config
+from inkship.connector.engine import importer, shipback
+from inkship.connector.engine.crashpoints import check_crash_point, maybe_crash
+from inkship.connector.engine.reports import ImportReport, RunReport, ShipbackReport
+from inkship.connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
+from inkship.connector.mapping.status import StatusTable
+from inkship.connector.state.store import StateStore, utcnow
 
 log = logging.getLogger("inkship.engine")
 

@@ -27,12 +27,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from connector.config import MappingConfig
-from connector.errors import OrderRejected
-from connector.mapping import fields as f
-from connector.mapping import limits
-from connector.mapping.status import StatusTable, normalize_status, status_of
-from connector.mapping.times import parse_inksoft_datetime, to_pacific_text
+from inkship.connector.config import MappingConfig
+from inkship.connector.errors import OrderRejected
+from inkship.connector.mapping import fields as f
+from inkship.connector.mapping import limits
+from inkship.connector.mapping.status import StatusTable, normalize_status, status_of
+from inkship.connector.mapping.times import parse_inksoft_datetime, to_pacific_text
 
 ItemRef = str | int  # an InkSoft line: ItemGuid, else OrderRetailItemSizeId
 DISCOUNT_LINE_KEY = "inksoft-discount"

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from connector.errors import OrderRejected
-from connector.mapping import fields as f
-from connector.mapping.orders import (
+from inkship.connector.errors import OrderRejected
+from inkship.connector.mapping import fields as f
+from inkship.connector.mapping.orders import (
     FieldRejected,
     ItemRef,
     item_aliases,

@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from connector.config import SHIPSTATION_STATUSES
-from connector.errors import ConfigError
-from connector.mapping import fields as f
+from inkship.connector.config import SHIPSTATION_STATUSES
+from inkship.connector.errors import ConfigError
+from inkship.connector.mapping import fields as f
 
 # ShipStation help, InkSoft article (inksoft-api.md §10.4); on_hold has no InkSoft status.
 DEFAULT_STATUS_TABLE: Mapping[str, str] = {

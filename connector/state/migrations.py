@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from connector.errors import ConfigError
+from inkship.connector.errors import ConfigError
 
 # Each step is a list of statements run in one transaction; step N leaves user_version at N.
 MIGRATIONS: list[list[str]] = [

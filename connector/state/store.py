@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from connector.state.migrations import migrate
+from inkship.connector.state.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
 # A claim on a ledger row lapses after this long, so a crashed process does not hold a

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from flask import Flask, abort, jsonify, request
-
-from connector.config import Config
-from connector.errors import InkshipError, RetryableError
+from inkship.connector.config import Config
+from inkship.connector.errors import InkshipError, RetryableError
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +87,6 @@ def _register_custom_store(app: Flask, config: Config, engine_factory: EngineFac
     """Hook for the Custom Store endpoint (connector/customstore/endpoint.py owns it)."""
     if not config.custom_store.enabled:
         return
-    from connector.customstore.endpoint import register
+    from inkship.connector.customstore.endpoint import register
 
     register(app, config, engine_factory)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
-
-from simulators import control
-from simulators.clock import SimClock
-from simulators.credentials import SimCredentials
-from simulators.inksoft.control_routes import sim_routes
-from simulators.inksoft.routes import api
-from simulators.inksoft.state import InkSoftState
-from simulators.inksoft.views import views
+from inkship.simulators import control
+from inkship.simulators.clock import SimClock
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.inksoft.control_routes import sim_routes
+from inkship.simulators.inksoft.routes import api
+from inkship.simulators.inksoft.state import InkSoftState
+from inkship.simulators.inksoft.views import views
 
 
 def create_app(config: dict | None = None) -> Flask:

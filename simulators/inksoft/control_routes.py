@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-
-from simulators.control import SIM_PREFIX
-from simulators.inksoft.errors import NotFound
-from simulators.inksoft.routes import current_state
-from simulators.inksoft.state import QUIRKS
-from simulators.inksoft.times import render_dates
+from inkship.simulators.control import SIM_PREFIX
+from inkship.simulators.inksoft.errors import NotFound
+from inkship.simulators.inksoft.routes import current_state
+from inkship.simulators.inksoft.state import QUIRKS
+from inkship.simulators.inksoft.times import render_dates
 
 sim_routes = Blueprint("inksoft_sim_routes", __name__, url_prefix=SIM_PREFIX)
 

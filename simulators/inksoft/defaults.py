@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulators.credentials import SimCredentials
+from inkship.simulators.credentials import SimCredentials
 
 FULFILMENT_PERMISSION = "FulfillmentStoreAdmin"
 SECOND_STORE_URI = "riverside_youth_soccer"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from simulators.inksoft.times import parse_date_fields
+from inkship.simulators.inksoft.times import parse_date_fields
 
 PRODUCTION_STATUSES = ("Open", "Scheduled", "In Production", "Ready to Ship", "Ready for Pickup", "Complete")
 ORDER_STATUSES = ("Processing", "Fulfilled", "Shipped", "Canceled")

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from simulators.inksoft.errors import BadRequest
-from simulators.inksoft.times import parse_datetime
+from inkship.simulators.inksoft.errors import BadRequest
+from inkship.simulators.inksoft.times import parse_datetime
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from simulators.inksoft.orders import squash_status
-from simulators.inksoft.times import parse_datetime
+from inkship.simulators.inksoft.orders import squash_status
+from inkship.simulators.inksoft.times import parse_datetime
 
 
 def _latest_ship_date(order: dict) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from simulators.inksoft.times import render_dates
+from inkship.simulators.inksoft.times import render_dates
 
 FORMATS = {"json": "JSON", "jsoncamelcase": "JSONCamelCase", "xml": "XML"}
 PLACEHOLDER_HOST = "REPLACE_DOMAIN_WITH"

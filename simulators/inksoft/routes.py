@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import Blueprint, Response, request
-
-from simulators.control import current_sim
-from simulators.inksoft.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
-from simulators.inksoft.orders import PRODUCTION_STATUSES
-from simulators.inksoft.params import Params, body_pairs
-from simulators.inksoft.query import DateRange, SummaryQuery
-from simulators.inksoft.render import FORMATS, Reply, data_reply, error_reply
-from simulators.inksoft.shipments import ShipmentRequest
-from simulators.inksoft.state import InkSoftState, Principal
+from inkship.simulators.control import current_sim
+from inkship.simulators.inksoft.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
+from inkship.simulators.inksoft.orders import PRODUCTION_STATUSES
+from inkship.simulators.inksoft.params import Params, body_pairs
+from inkship.simulators.inksoft.query import DateRange, SummaryQuery
+from inkship.simulators.inksoft.render import FORMATS, Reply, data_reply, error_reply
+from inkship.simulators.inksoft.shipments import ShipmentRequest
+from inkship.simulators.inksoft.state import InkSoftState, Principal
 
 api = Blueprint("inksoft_api", __name__)
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from simulators.inksoft.orders import IdSequence
+from inkship.simulators.inksoft.orders import IdSequence
 
 
 @dataclass(frozen=True)

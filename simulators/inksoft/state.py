@@ -15,20 +15,20 @@ from datetime import datetime
 from threading import RLock
 from typing import Any, Protocol
 
-from simulators.credentials import SimCredentials
-from simulators.inksoft.defaults import FULFILMENT_PERMISSION, default_seed, demo_orders
-from simulators.inksoft.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from simulators.inksoft.orders import (
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.inksoft.defaults import FULFILMENT_PERMISSION, default_seed, demo_orders
+from inkship.simulators.inksoft.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from inkship.simulators.inksoft.orders import (
     DERIVED_FROM,
     PRODUCTION_STATUSES,
     IdSequence,
     complete_order,
     summary_of,
 )
-from simulators.inksoft.query import SummaryQuery
-from simulators.inksoft.render import NOT_WELLFORMED_BODIES
-from simulators.inksoft.shipments import ShipmentRequest, append_shipment, item_refs, package_lines
-from simulators.inksoft.times import DATE_FORMATS, render_dates, to_millis
+from inkship.simulators.inksoft.query import SummaryQuery
+from inkship.simulators.inksoft.render import NOT_WELLFORMED_BODIES
+from inkship.simulators.inksoft.shipments import ShipmentRequest, append_shipment, item_refs, package_lines
+from inkship.simulators.inksoft.times import DATE_FORMATS, render_dates, to_millis
 
 
 class Clock(Protocol):

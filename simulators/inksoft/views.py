@@ -8,13 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, redirect, render_template
-
-from simulators.control import SIM_PREFIX, current_sim
-from simulators.inksoft.errors import NotFound
-from simulators.inksoft.routes import current_state
-from simulators.inksoft.shipments import unshipped_quantities
-from simulators.inksoft.state import QUIRKS
-from simulators.inksoft.times import render_datetime
+from inkship.simulators.control import SIM_PREFIX, current_sim
+from inkship.simulators.inksoft.errors import NotFound
+from inkship.simulators.inksoft.routes import current_state
+from inkship.simulators.inksoft.shipments import unshipped_quantities
+from inkship.simulators.inksoft.state import QUIRKS
+from inkship.simulators.inksoft.times import render_datetime
 
 views = Blueprint("inksoft_views", __name__, template_folder="templates")
 UI_PREFIX = SIM_PREFIX + "/ui"

@@ -13,15 +13,14 @@ from typing import Any
 
 import requests
 from flask import Flask, Response, redirect, request
-
-from simulators.clock import SimClock
-from simulators.control import Simulator, current_sim, install
-from simulators.credentials import SimCredentials
-from simulators.shipstation.ratelimit import RateLimiter
-from simulators.shipstation.routes import api
-from simulators.shipstation.state import ShipStationState
-from simulators.shipstation.views import sim_routes
-from simulators.shipstation.webhooks import Dispatcher
+from inkship.simulators.clock import SimClock
+from inkship.simulators.control import Simulator, current_sim, install
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.shipstation.ratelimit import RateLimiter
+from inkship.simulators.shipstation.routes import api
+from inkship.simulators.shipstation.state import ShipStationState
+from inkship.simulators.shipstation.views import sim_routes
+from inkship.simulators.shipstation.webhooks import Dispatcher
 
 DEFAULT_RATE_LIMIT = 40
 

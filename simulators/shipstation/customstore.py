@@ -24,9 +24,8 @@ from typing import Any
 import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-
-from simulators.faults import FaultSet
-from simulators.shipstation import models, pacific
+from inkship.simulators.faults import FaultSet
+from inkship.simulators.shipstation import models, pacific
 
 SHIP_NOTICE_EVENT = "SHIP_NOTICE"  # what fault rules (duplicate/empty/drop_webhook) match for ship notices
 TIMEOUT = 30.0

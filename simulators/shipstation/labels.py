@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from simulators.shipstation import models
+from inkship.simulators.shipstation import models
 
 # Base price and price per pound by service family; a made-up but stable tariff (inferred).
 _BASE_COST = {"usps": 4.25, "ups": 9.10, "fedex": 9.85}

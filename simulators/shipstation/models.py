@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from simulators.shipstation import pacific
+from inkship.simulators.shipstation import pacific
 
 ORDER_STATUSES = ("awaiting_payment", "awaiting_shipment", "pending_fulfillment", "shipped", "on_hold",
                   "cancelled", "rejected_fulfillment")

@@ -14,11 +14,15 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
-
-from simulators.control import current_sim
-from simulators.shipstation import pacific
-from simulators.shipstation.models import ModelStateError, NotFoundError, ServerFault, deserialise_error
-from simulators.shipstation.seed import CUSTOM_STORE_MARKETPLACE
+from inkship.simulators.control import current_sim
+from inkship.simulators.shipstation import pacific
+from inkship.simulators.shipstation.models import (
+    ModelStateError,
+    NotFoundError,
+    ServerFault,
+    deserialise_error,
+)
+from inkship.simulators.shipstation.seed import CUSTOM_STORE_MARKETPLACE
 
 api = Blueprint("shipstation_api", __name__)
 
@@ -222,7 +226,7 @@ def refresh_store() -> Response:
 
 def _custom_store_refresh(state: Any, store: dict, window_start: Any) -> None:
     try:
-        customstore = importlib.import_module("simulators.shipstation.customstore")
+        customstore = importlib.import_module("inkship.simulators.shipstation.customstore")
     except ModuleNotFoundError:
         return
     customstore.refresh(state, store, refresh_date=window_start, session=current_sim().dispatcher.session)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from simulators.shipstation import pacific
+from inkship.simulators.shipstation import pacific
 
 MANUAL_MARKETPLACE = "ShipStation"
 CUSTOM_STORE_MARKETPLACE = "Custom Store"

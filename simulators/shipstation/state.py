@@ -25,8 +25,8 @@ from datetime import date, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
-from simulators.shipstation import labels, models, pacific, seed
-from simulators.shipstation.models import ModelStateError, NotFoundError, ServerFault
+from inkship.simulators.shipstation import labels, models, pacific, seed
+from inkship.simulators.shipstation.models import ModelStateError, NotFoundError, ServerFault
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100

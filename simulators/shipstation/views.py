@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
-
-from simulators.control import current_sim
-from simulators.shipstation.models import ModelStateError, NotFoundError
+from inkship.simulators.control import current_sim
+from inkship.simulators.shipstation.models import ModelStateError, NotFoundError
 
 sim_routes = Blueprint("shipstation_sim", __name__, url_prefix="/__sim", template_folder="templates")
 

@@ -12,9 +12,8 @@ import json
 from typing import Any
 
 import requests
-
-from simulators.faults import FaultSet
-from simulators.shipstation.state import Notification, ShipStationState
+from inkship.simulators.faults import FaultSet
+from inkship.simulators.shipstation.state import Notification, ShipStationState
 
 # A webhook receiver that hangs must not hang the label request that fired it.
 DELIVERY_TIMEOUT = 10.0
@@ -77,7 +76,7 @@ class Dispatcher:
         `notifyErrorMessage`). Without the module, ship notices are not sent.
         """
         try:
-            customstore = importlib.import_module("simulators.shipstation.customstore")
+            customstore = importlib.import_module("inkship.simulators.shipstation.customstore")
         except ModuleNotFoundError:
             return
         store = self.state.get_store_record(notification.store_id)

@@ -8,13 +8,13 @@ import signal
 from pathlib import Path
 
 import pytest
+from inkship.connector.commands.context import Runtime
+from inkship.connector.commands.progress import ProgressInkSoftClient
+from inkship.connector.commands.signals import StopFlag
+from inkship.connector.config import load_config
+from inkship.connector.logging import RedactingFilter, setup_logging
+from inkship.connector.state.store import StateStore
 
-from connector.commands.context import Runtime
-from connector.commands.progress import ProgressInkSoftClient
-from connector.commands.signals import StopFlag
-from connector.config import load_config
-from connector.logging import RedactingFilter, setup_logging
-from connector.state.store import StateStore
 from tests.connector.test_cli_support import (
     SHIPSTATION,
     TOKEN,
@@ -412,7 +412,7 @@ def test_no_secret_in_output_or_logs(sims: Sims, config: Path) -> None:
 
 def test_the_log_filter_masks_configured_secrets_and_credential_parameters() -> None:
     redacting = RedactingFilter(["sim-secret", TOKEN])
-    record = logging.LogRecord("connector.test", logging.INFO, __file__, 1,
+    record = logging.LogRecord("inkship.connector.test", logging.INFO, __file__, 1,
                                "GET %s?apikey=abc123&x=1 password: hunter2 Authorization: Basic dXNlcjpwYXNz",
                                (f"https://h/webhooks/shipstation/{TOKEN}",), None)
     redacting.filter(record)

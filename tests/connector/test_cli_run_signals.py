@@ -13,13 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from connector.demo import demo_config_text
-from connector.demo_data import seed_document
-from simulators.credentials import SimCredentials
-from simulators.inksoft.app import create_app as create_inksoft_app
-from simulators.server import ThreadedServer
-from simulators.shipstation.app import create_app as create_shipstation_app
+from inkship.connector.demo import demo_config_text
+from inkship.connector.demo_data import seed_document
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.inksoft.app import create_app as create_inksoft_app
+from inkship.simulators.server import ThreadedServer
+from inkship.simulators.shipstation.app import create_app as create_shipstation_app
 
 pytestmark = pytest.mark.sockets
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from inkship.connector.commands.context import Runtime
 
-from connector.commands.context import Runtime
 from tests.connector.test_cli_support import (
     TOKEN,
     CapturedServe,

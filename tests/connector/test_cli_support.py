@@ -15,16 +15,15 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner, Result
-
-from connector.cli import main
-from connector.commands.context import Runtime
-from connector.demo import demo_config_text
-from connector.demo_data import seed_document
-from connector.logging import OUR_LOGGERS
-from simulators.credentials import SimCredentials
-from simulators.inksoft.app import create_app as create_inksoft_app
-from simulators.shipstation.app import create_app as create_shipstation_app
-from simulators.transport import mount_app, route_session
+from inkship.connector.cli import main
+from inkship.connector.commands.context import Runtime
+from inkship.connector.demo import demo_config_text
+from inkship.connector.demo_data import seed_document
+from inkship.connector.logging import OUR_LOGGERS
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.inksoft.app import create_app as create_inksoft_app
+from inkship.simulators.shipstation.app import create_app as create_shipstation_app
+from inkship.simulators.transport import mount_app, route_session
 
 INKSOFT = "http://inksoft.test"
 SHIPSTATION = "http://shipstation.test"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from connector.config import SHIPSTATION_STATUSES, Config, load_config
-from connector.errors import ConfigError
+from inkship.connector.config import SHIPSTATION_STATUSES, Config, load_config
+from inkship.connector.errors import ConfigError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "config.example.toml"
 

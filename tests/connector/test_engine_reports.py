@@ -6,9 +6,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-
-from connector.engine.crashpoints import CRASH_POINTS, SimulatedCrash, check_crash_point, maybe_crash
-from connector.engine.reports import ImportReport, RunReport, ShipbackReport
+from inkship.connector.engine.crashpoints import CRASH_POINTS, SimulatedCrash, check_crash_point, maybe_crash
+from inkship.connector.engine.reports import ImportReport, RunReport, ShipbackReport
 
 
 def test_counts_come_from_the_lines_and_noteworthy_lines_are_listed():

@@ -9,9 +9,8 @@ import requests
 import responses
 from hypothesis import given
 from hypothesis import strategies as st
-
-from connector.clients.http import ApiHttp, SlidingWindowLimiter, describe_error_body
-from connector.errors import (
+from inkship.connector.clients.http import ApiHttp, SlidingWindowLimiter, describe_error_body
+from inkship.connector.errors import (
     AuthError,
     ConnectionLost,
     MalformedResponse,
@@ -260,8 +259,8 @@ def test_limiter_never_exceeds_its_rate_in_any_window(gaps, per_minute):
 
 
 def test_a_reply_cut_short_of_its_content_length_is_a_lost_connection():
-    from connector.errors import ConnectionLost
-    from simulators.rawserver import RawServer, http_reply
+    from inkship.connector.errors import ConnectionLost
+    from inkship.simulators.rawserver import RawServer, http_reply
 
     with RawServer(http_reply(b'{"orders": []}', content_length=500)) as server:
         http = ApiHttp("test", server.url, requests.Session(), 2.0, sleep=lambda s: None, max_attempts=2)

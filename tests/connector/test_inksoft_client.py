@@ -10,10 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
-
-from connector.clients.inksoft import InkSoftClient
-from connector.config import InkSoftConfig
-from connector.errors import (
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.config import InkSoftConfig
+from inkship.connector.errors import (
     AuthError,
     MalformedResponse,
     NotFound,
@@ -21,6 +20,7 @@ from connector.errors import (
     RequestRejected,
     ServerError,
 )
+
 from tests.connector.test_http import FakeTime
 
 STORE = "https://stores.inksoft.com/Devo_Designs"

@@ -10,8 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from connector.redact import (
+from inkship.connector.redact import (
     MASK,
     RedactingFilter,
     is_secret_name,

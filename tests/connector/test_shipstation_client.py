@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.config import ShipStationConfig
+from inkship.connector.errors import AuthError, MalformedResponse, RequestRejected, UnsafeResourceUrl
 
-from connector.clients.shipstation import ShipStationClient
-from connector.config import ShipStationConfig
-from connector.errors import AuthError, MalformedResponse, RequestRejected, UnsafeResourceUrl
 from tests.connector.test_http import FakeTime
 
 API = "https://ssapi.shipstation.com"

@@ -9,10 +9,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from connector.errors import ConfigError
-from connector.state.migrations import SCHEMA_VERSION
-from connector.state.store import Link, StateStore
+from inkship.connector.errors import ConfigError
+from inkship.connector.state.migrations import SCHEMA_VERSION
+from inkship.connector.state.store import Link, StateStore
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.config import Config, load_config
+from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.state.store import StateStore
+from inkship.connector.web.app import create_app, webhook_url
+from inkship.simulators.transport import mount_app
 
-from connector.clients.inksoft import InkSoftClient
-from connector.clients.shipstation import ShipStationClient
-from connector.config import Config, load_config
-from connector.engine.sync import SyncEngine
-from connector.state.store import StateStore
-from connector.web.app import create_app, webhook_url
-from simulators.transport import mount_app
 from tests.connector.test_cli_support import RECEIVER, SHIPSTATION, TOKEN, Sims, make_sims, write_config
 
 CREATE_SHIPMENTS = "/demo_print_shop/Api2/CreateOrderShipments"

@@ -13,13 +13,13 @@ import pytest
 import requests
 import xmlschema
 from flask import Flask, Response, request
+from inkship.connector.config import Config, CustomStoreConfig
+from inkship.connector.customstore.export import suggested_status_mappings
+from inkship.connector.web.app import create_app as create_web_app
+from inkship.simulators.clock import SimClock
+from inkship.simulators.shipstation.app import create_app as create_shipstation_app
+from inkship.simulators.transport import mount_app
 
-from connector.config import Config, CustomStoreConfig
-from connector.customstore.export import suggested_status_mappings
-from connector.web.app import create_app as create_web_app
-from simulators.clock import SimClock
-from simulators.shipstation.app import create_app as create_shipstation_app
-from simulators.transport import mount_app
 from tests.e2e.conftest import CREDENTIALS, HOOKS_HOST, T0, World, hook_receiver
 
 SHOP_HOST = "http://shop.sim"

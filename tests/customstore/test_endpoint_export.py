@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from inkship.connector.customstore.export import PAGE_SIZE
 
-from connector.customstore.export import PAGE_SIZE
 from tests.customstore.conftest import PASSWORD, PATH, SCHEMA, USERNAME, CustomStoreWorld
 from tests.e2e.conftest import T0
 
@@ -60,8 +60,8 @@ def test_credentials_in_the_query_string_are_accepted(cs_world):
 def test_no_configured_credentials_means_nothing_is_accepted(cs_world):
     import dataclasses
 
-    from connector.config import CustomStoreConfig
-    from connector.web.app import create_app
+    from inkship.connector.config import CustomStoreConfig
+    from inkship.connector.web.app import create_app
 
     config = dataclasses.replace(cs_world.cs_config, custom_store=CustomStoreConfig(enabled=True, path=PATH))
     app = create_app(config, lambda: cs_world.engine(config=config))
@@ -141,7 +141,7 @@ def test_page_past_the_end_is_empty_but_says_how_many_pages_there_are(cs_world):
 
 def test_orders_without_a_shipping_address_are_left_out_and_logged(cs_world, caplog):
     kept, left_out = cs_world.add_orders({"ShippingAddress": True}, {})
-    with caplog.at_level(logging.INFO, logger="connector.customstore"):
+    with caplog.at_level(logging.INFO, logger="inkship.connector.customstore"):
         assert orders_of(export(cs_world))[1] == [str(kept["ID"])]
     assert f"#{left_out['ID']} left out" in caplog.text and "shipping address" in caplog.text
 
@@ -149,7 +149,7 @@ def test_orders_without_a_shipping_address_are_left_out_and_logged(cs_world, cap
 def test_order_the_protocol_cannot_carry_is_left_out_and_logged(cs_world, caplog):
     bulk = {"ShippingAddress": True, "Items": [{"Quantity": 9999, "UnitPrice": 1500.0}]}
     kept, huge = cs_world.add_orders({"ShippingAddress": True}, bulk)
-    with caplog.at_level(logging.INFO, logger="connector.customstore"):
+    with caplog.at_level(logging.INFO, logger="inkship.connector.customstore"):
         assert orders_of(export(cs_world))[1] == [str(kept["ID"])]
     assert f"#{huge['ID']} left out" in caplog.text and "decimal(9,2)" in caplog.text
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from inkship.connector.customstore.shipnotify import MAX_NOTICE_BYTES, ledger_id
+from inkship.connector.engine.crashpoints import SimulatedCrash
+from inkship.connector.mapping.orders import item_ref_for, order_key_for
+from inkship.connector.web.app import create_app as create_web_app
 
-from connector.customstore.shipnotify import MAX_NOTICE_BYTES, ledger_id
-from connector.engine.crashpoints import SimulatedCrash
-from connector.mapping.orders import item_ref_for, order_key_for
-from connector.web.app import create_app as create_web_app
 from tests.customstore.conftest import PATH, CustomStoreWorld
 from tests.customstore.test_endpoint_export import BASIC
 from tests.customstore.test_shipnotify_parse import BILLION_LAUGHS, EXTERNAL_ENTITY

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from defusedxml.ElementTree import fromstring
 from hypothesis import given
-
-from connector.config import MappingConfig
-from connector.customstore.export import (
+from inkship.connector.config import MappingConfig
+from inkship.connector.customstore.export import (
     cdata,
     clean_text,
     export_order,
@@ -20,10 +19,11 @@ from connector.customstore.export import (
     render_export,
     suggested_status_mappings,
 )
-from connector.errors import OrderRejected
-from connector.mapping import fields, limits
-from connector.mapping.orders import MappedOrder, Skip, map_order
-from connector.mapping.status import StatusTable
+from inkship.connector.errors import OrderRejected
+from inkship.connector.mapping import fields, limits
+from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
+from inkship.connector.mapping.status import StatusTable
+
 from tests.customstore.conftest import SCHEMA
 from tests.strategies import inksoft_orders, shippable_orders
 

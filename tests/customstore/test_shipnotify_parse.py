@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from connector.customstore.shipnotify import MAX_NOTICE_BYTES, NoticeItem, parse_ship_notice
-from connector.errors import RequestRejected
+from inkship.connector.customstore.shipnotify import MAX_NOTICE_BYTES, NoticeItem, parse_ship_notice
+from inkship.connector.errors import RequestRejected
 
 # The guide's own sample, with a second line added.
 SAMPLE = b"""<?xml version="1.0" encoding="utf-8"?>

@@ -10,12 +10,12 @@ import pytest
 import requests
 from defusedxml.ElementTree import fromstring
 from flask import Flask, Response, request
+from inkship.simulators.clock import SimClock
+from inkship.simulators.shipstation.app import create_app
+from inkship.simulators.shipstation.customstore import parse_store_date, status_mapping
+from inkship.simulators.shipstation.state import Notification
+from inkship.simulators.transport import mount_app
 
-from simulators.clock import SimClock
-from simulators.shipstation.app import create_app
-from simulators.shipstation.customstore import parse_store_date, status_mapping
-from simulators.shipstation.state import Notification
-from simulators.transport import mount_app
 from tests.e2e.conftest import CREDENTIALS, T0
 
 STORE_URL = "http://store.sim/shipstation"

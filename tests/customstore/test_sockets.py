@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from inkship.simulators.server import ThreadedServer
 
-from simulators.server import ThreadedServer
 from tests.customstore.conftest import CUSTOM_STORE_ID, PATH, shipstation_store
 
 pytestmark = pytest.mark.sockets

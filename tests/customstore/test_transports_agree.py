@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from defusedxml.ElementTree import fromstring
 from hypothesis import given
+from inkship.connector.config import MappingConfig
+from inkship.connector.customstore.export import export_order, render_export, suggested_status_mappings
+from inkship.connector.errors import OrderRejected
+from inkship.connector.mapping.orders import MappedOrder, item_ref_for, map_order
+from inkship.connector.mapping.status import StatusTable
+from inkship.simulators.shipstation.customstore import order_payload, status_mapping
 
-from connector.config import MappingConfig
-from connector.customstore.export import export_order, render_export, suggested_status_mappings
-from connector.errors import OrderRejected
-from connector.mapping.orders import MappedOrder, item_ref_for, map_order
-from connector.mapping.status import StatusTable
-from simulators.shipstation.customstore import order_payload, status_mapping
 from tests.customstore.conftest import CustomStoreWorld
 from tests.strategies import shippable_orders
 

@@ -15,18 +15,24 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask, request
-
-from connector.clients.inksoft import InkSoftClient
-from connector.clients.shipstation import ShipStationClient
-from connector.config import Config, InkSoftConfig, MappingConfig, ShipStationConfig, StateConfig, SyncConfig
-from connector.engine.sync import SyncEngine
-from connector.state.store import StateStore
-from simulators.clock import SimClock
-from simulators.credentials import SimCredentials
-from simulators.inksoft.app import create_app as create_inksoft_app
-from simulators.server import ThreadedServer
-from simulators.shipstation.app import create_app as create_shipstation_app
-from simulators.transport import route_session
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.config import (
+    Config,
+    InkSoftConfig,
+    MappingConfig,
+    ShipStationConfig,
+    StateConfig,
+    SyncConfig,
+)
+from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.state.store import StateStore
+from inkship.simulators.clock import SimClock
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.inksoft.app import create_app as create_inksoft_app
+from inkship.simulators.server import ThreadedServer
+from inkship.simulators.shipstation.app import create_app as create_shipstation_app
+from inkship.simulators.transport import route_session
 
 T0 = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
 INKSOFT_HOST = "http://inksoft.sim"

@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 import requests
 from click.testing import CliRunner
+from inkship.connector.cli import main
+from inkship.connector.demo import Demo, demo_session
+from inkship.connector.demo_data import base_orders
 
-from connector.cli import main
-from connector.demo import Demo, demo_session
-from connector.demo_data import base_orders
 from tests.connector.test_cli_support import isolated_cli  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.sockets, pytest.mark.usefixtures("isolated_cli")]

@@ -10,9 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from inkship.connector.engine.crashpoints import CRASH_POINTS, SimulatedCrash
+from inkship.connector.errors import AuthError
 
-from connector.engine.crashpoints import CRASH_POINTS, SimulatedCrash
-from connector.errors import AuthError
 from tests.e2e.conftest import CREDENTIALS, INKSOFT_HOST, SHIPSTATION_HOST, World
 
 WRITE_PATH = "/demo_print_shop/Api2/CreateOrderShipments"

@@ -7,9 +7,9 @@ import threading
 from typing import Any
 
 import pytest
+from inkship.connector.engine.crashpoints import SimulatedCrash
+from inkship.simulators.transport import route_session
 
-from connector.engine.crashpoints import SimulatedCrash
-from simulators.transport import route_session
 from tests.e2e.conftest import INKSOFT_HOST, SHIPSTATION_HOST, World
 
 

@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from inkship.connector.engine.crashpoints import SimulatedCrash
+from inkship.simulators.clock import SimClock
 
-from connector.engine.crashpoints import SimulatedCrash
-from simulators.clock import SimClock
 from tests.e2e.conftest import INKSOFT_HOST, World
 from tests.e2e.test_engine_shipback import TWO_LINES, imported, packages, ready, writes
 

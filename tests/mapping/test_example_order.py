@@ -6,10 +6,9 @@ import copy
 from typing import Any
 
 import pytest
-
-from connector.config import MappingConfig
-from connector.mapping.orders import MappedOrder, map_order
-from connector.mapping.status import StatusTable
+from inkship.connector.config import MappingConfig
+from inkship.connector.mapping.orders import MappedOrder, map_order
+from inkship.connector.mapping.status import StatusTable
 
 EXAMPLE_ORDER: dict[str, Any] = {
     "ID": 58231,

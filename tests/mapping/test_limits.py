@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from inkship.connector.mapping.limits import ELLIPSIS, fit, strip_xml_forbidden, truncate, utf16_length
 
-from connector.mapping.limits import ELLIPSIS, fit, strip_xml_forbidden, truncate, utf16_length
 from tests.strategies import free_texts
 
 XML_FORBIDDEN = [

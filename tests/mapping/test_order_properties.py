@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from inkship.connector.config import MappingConfig
+from inkship.connector.mapping import limits, orders
+from inkship.connector.mapping.orders import MappedOrder, Skip, map_order, order_key_for
+from inkship.connector.mapping.status import StatusTable
+from inkship.connector.mapping.times import parse_pacific, to_pacific_text
 
-from connector.config import MappingConfig
-from connector.mapping import limits, orders
-from connector.mapping.orders import MappedOrder, Skip, map_order, order_key_for
-from connector.mapping.status import StatusTable
-from connector.mapping.times import parse_pacific, to_pacific_text
 from tests.mapping.test_status import CUSTOM_CONFIG, EXPECTED_CUSTOM
 from tests.strategies import (
     inksoft_dates,

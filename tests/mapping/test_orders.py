@@ -6,10 +6,9 @@ import copy
 from typing import Any
 
 import pytest
-
-from connector.config import MappingConfig
-from connector.errors import OrderRejected
-from connector.mapping.orders import (
+from inkship.connector.config import MappingConfig
+from inkship.connector.errors import OrderRejected
+from inkship.connector.mapping.orders import (
     MappedOrder,
     Skip,
     fingerprint,
@@ -18,7 +17,8 @@ from connector.mapping.orders import (
     order_ref_for,
     resolve_image_url,
 )
-from connector.mapping.status import StatusTable
+from inkship.connector.mapping.status import StatusTable
+
 from tests.mapping.test_example_order import EXAMPLE_ORDER, mapped
 
 

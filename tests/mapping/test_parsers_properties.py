@@ -12,13 +12,13 @@ from xml.sax.saxutils import escape
 import requests
 from hypothesis import given
 from hypothesis import strategies as st
+from inkship.connector.clients.inksoft import Envelope, InkSoftClient
+from inkship.connector.config import InkSoftConfig
+from inkship.connector.customstore.shipnotify import ShipNotice, parse_ship_notice
+from inkship.connector.errors import InkshipError
+from inkship.connector.mapping.shipments import InkSoftShipment
 from requests.adapters import BaseAdapter
 
-from connector.clients.inksoft import Envelope, InkSoftClient
-from connector.config import InkSoftConfig
-from connector.customstore.shipnotify import ShipNotice, parse_ship_notice
-from connector.errors import InkshipError
-from connector.mapping.shipments import InkSoftShipment
 from tests.strategies import free_texts
 
 STORE = "https://stores.inksoft.example/Devo_Designs"

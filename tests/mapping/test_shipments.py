@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from connector.errors import OrderRejected
-from connector.mapping.orders import ordered_quantities
-from connector.mapping.shipments import (
+from inkship.connector.errors import OrderRejected
+from inkship.connector.mapping.orders import ordered_quantities
+from inkship.connector.mapping.shipments import (
     InkSoftShipment,
     carrier_name,
     find_package_with_tracking,
@@ -21,6 +20,7 @@ from connector.mapping.shipments import (
     shipped_quantities,
     writeback_for,
 )
+
 from tests.mapping.test_example_order import EXAMPLE_ORDER
 from tests.strategies import shipments_for, shippable_orders
 

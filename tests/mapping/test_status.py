@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from inkship.connector.errors import ConfigError
+from inkship.connector.mapping.status import DEFAULT_STATUS_TABLE, StatusTable, normalize_status, status_of
 
-from connector.errors import ConfigError
-from connector.mapping.status import DEFAULT_STATUS_TABLE, StatusTable, normalize_status, status_of
 from tests.strategies import spellings, status_cases
 
 # What each status must become, written out by hand rather than derived from the code under test.

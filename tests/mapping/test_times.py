@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from connector.mapping.times import (
+from inkship.connector.mapping.times import (
     PACIFIC,
     parse_custom_store_date,
     parse_inksoft_datetime,
@@ -17,6 +16,7 @@ from connector.mapping.times import (
     to_pacific_filter,
     to_pacific_text,
 )
+
 from tests.strategies import inksoft_dates, pacific_dst_datetimes, utc_datetimes
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inkship.connector.engine.crashpoints import SimulatedCrash
 
-from connector.engine.crashpoints import SimulatedCrash
 from tests.e2e.conftest import SHIPSTATION_HOST, World
 
 

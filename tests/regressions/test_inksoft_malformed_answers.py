@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 import responses
-
-from connector.clients.inksoft import InkSoftClient
-from connector.config import InkSoftConfig
-from connector.errors import MalformedResponse, ServerError
+from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.config import InkSoftConfig
+from inkship.connector.errors import MalformedResponse, ServerError
 
 STORE = "https://stores.inksoft.example/Devo_Designs"
 API = f"{STORE}/Api2"

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from scenarios.expectations import MISSING, check, compare, resolve
+from inkship.scenarios.expectations import MISSING, check, compare, resolve
 
 SHIPSTATION_ORDER = {
     "orderNumber": "1001", "orderStatus": "awaiting_shipment",

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
-from scenarios.loader import ScenarioFileError, load_scenario, parse_scenario, schema, seconds_of
-from scenarios.runner import SCENARIO_DIR, discover
+from inkship.scenarios.loader import ScenarioFileError, load_scenario, parse_scenario, schema, seconds_of
+from inkship.scenarios.runner import SCENARIO_DIR, discover
 
 GOOD = """\
 name: tiny

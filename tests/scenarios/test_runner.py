@@ -7,18 +7,17 @@ import json
 import tempfile
 from pathlib import Path
 
+import inkship.connector.mapping.orders as mapping_orders
+import inkship.connector.mapping.status as mapping_status
 import pytest
 from click.testing import CliRunner
 from defusedxml import ElementTree
-
-import connector.mapping.orders as mapping_orders
-import connector.mapping.status as mapping_status
-from connector.cli import main
-from scenarios.loader import load_scenario
-from scenarios.plugin import SOCKETS_ENV, sockets_wanted
-from scenarios.runner import ERROR, FAILED, PASSED, SCENARIO_DIR, run_scenario
-from scenarios.steps import ScenarioRun
-from scenarios.world import World
+from inkship.connector.cli import main
+from inkship.scenarios.loader import load_scenario
+from inkship.scenarios.plugin import SOCKETS_ENV, sockets_wanted
+from inkship.scenarios.runner import ERROR, FAILED, PASSED, SCENARIO_DIR, run_scenario
+from inkship.scenarios.steps import ScenarioRun
+from inkship.scenarios.world import World
 
 QUICK = """\
 name: quick
@@ -181,7 +180,8 @@ def test_the_pytest_plugin_collects_yaml_files_and_reports_failures_readably(tmp
     write(tmp_path, "bad.yaml", QUICK.replace("shipTo.city: Eugene", "shipTo.city: Salem"))
     write(tmp_path, "broken.yaml", QUICK.replace("orderStatus:", "orderstatus:").replace("steps:", "stepz:"))
     monkeypatch.chdir(tmp_path)  # a session of its own: rootdir and ini are the temporary directory's
-    code = pytest.main(["-p", "scenarios.plugin", "-p", "no:cacheprovider", "-q", "-rN", str(tmp_path)])
+    code = pytest.main(["-p", "inkship.scenarios.plugin", "-p", "no:cacheprovider", "-q", "-rN",
+                        str(tmp_path)])
     output = capsys.readouterr().out
     assert code == pytest.ExitCode.TESTS_FAILED, output
     assert f"{tmp_path / 'bad.yaml'}:12: ShipStation order for InkSoft #1001: field shipTo.city: " \

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scenarios.seeds import generated_orders, inksoft_seed, shipstation_seed
+from inkship.scenarios.seeds import generated_orders, inksoft_seed, shipstation_seed
 
 
 def test_generated_orders_number_their_ids_strings_and_lines():

@@ -11,14 +11,14 @@ import sys
 import threading
 import time
 
+import inkship.simulators.cli as sim_cli
 import pytest
 import requests
 from click.testing import CliRunner
+from inkship.connector.cli import main
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.server import ThreadedServer
 
-import simulators.cli as sim_cli
-from connector.cli import main
-from simulators.credentials import SimCredentials
-from simulators.server import ThreadedServer
 from tests.conftest import create_toy_app
 
 

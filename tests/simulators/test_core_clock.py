@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 
-from simulators.clock import SimClock
+from inkship.simulators.clock import SimClock
 
 T0 = datetime(2026, 3, 8, 9, 30, tzinfo=UTC)
 

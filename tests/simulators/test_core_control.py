@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-
-from simulators.control import FAULT_HEADER, Simulator, current_sim
+from inkship.simulators.control import FAULT_HEADER, Simulator, current_sim
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from simulators.faults import FaultRule, FaultSet
+from inkship.simulators.faults import FaultRule, FaultSet
 
 
 def fires(faults: FaultSet, calls: int, method: str = "GET", path: str = "/orders") -> list[bool]:

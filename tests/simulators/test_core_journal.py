@@ -9,8 +9,14 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from simulators.journal import BODY_LIMIT, MASK, Journal, JournalEntry, is_secret_name, mask_credentials
+from inkship.simulators.journal import (
+    BODY_LIMIT,
+    MASK,
+    Journal,
+    JournalEntry,
+    is_secret_name,
+    mask_credentials,
+)
 
 T0 = datetime(2026, 3, 8, 9, 30, tzinfo=UTC)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-
-from simulators.rawserver import RawServer, chunked_reply, http_reply
+from inkship.simulators.rawserver import RawServer, chunked_reply, http_reply
 
 pytestmark = pytest.mark.sockets
 

@@ -10,9 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from flask import Flask
-
-from simulators.control import current_sim
-from simulators.server import ThreadedServer
+from inkship.simulators.control import current_sim
+from inkship.simulators.server import ThreadedServer
 
 pytestmark = pytest.mark.sockets
 

@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 import requests
 from flask import Flask
+from inkship.simulators.control import current_sim
+from inkship.simulators.transport import WSGITransport, mount_app, route_session
 from urllib3.util import Timeout
-
-from simulators.control import current_sim
-from simulators.transport import WSGITransport, mount_app, route_session
 
 BASE = "http://toy.sim"
 

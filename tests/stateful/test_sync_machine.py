@@ -21,12 +21,12 @@ from typing import Any
 from hypothesis import currently_in_test_context, event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from inkship.connector.engine.crashpoints import CRASH_POINTS, SimulatedCrash
+from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.errors import InkshipError
+from inkship.connector.mapping.orders import MappedOrder, map_order
+from inkship.simulators.faults import WEBHOOK_ACTIONS
 
-from connector.engine.crashpoints import CRASH_POINTS, SimulatedCrash
-from connector.engine.sync import SyncEngine
-from connector.errors import InkshipError
-from connector.mapping.orders import MappedOrder, map_order
-from simulators.faults import WEBHOOK_ACTIONS
 from tests.e2e.conftest import World
 from tests.hypothesis_profiles import stateful_settings
 from tests.stateful.observe import (

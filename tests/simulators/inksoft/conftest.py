@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-
-from simulators.clock import SimClock
-from simulators.control import current_sim
-from simulators.credentials import SimCredentials
-from simulators.inksoft.app import create_app
-from simulators.inksoft.state import InkSoftState
+from inkship.simulators.clock import SimClock
+from inkship.simulators.control import current_sim
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.inksoft.app import create_app
+from inkship.simulators.inksoft.state import InkSoftState
 
 START = datetime(2026, 10, 2, 17, 41, 9, tzinfo=UTC)
 CREDENTIALS = SimCredentials(inksoft_store="demo_print_shop", inksoft_api_key="test-inksoft-key",

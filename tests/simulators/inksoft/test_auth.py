@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
-
-from simulators.inksoft.state import InkSoftState
+from inkship.simulators.inksoft.state import InkSoftState
 
 from .conftest import CREDENTIALS, KEY, SECOND_STORE, STORE, Api2, assert_error
 

@@ -6,8 +6,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-
-from simulators.transport import mount_app
+from inkship.simulators.transport import mount_app
 
 from .conftest import CREDENTIALS, KEY, STORE, Api2, assert_error
 

@@ -8,8 +8,7 @@ import re
 import pytest
 from defusedxml import ElementTree as ET
 from flask.testing import FlaskClient
-
-from simulators.inksoft.state import InkSoftState
+from inkship.simulators.inksoft.state import InkSoftState
 
 from .conftest import Api2, assert_error, make_app
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-
-from simulators.clock import SimClock
-from simulators.inksoft.state import InkSoftState
+from inkship.simulators.clock import SimClock
+from inkship.simulators.inksoft.state import InkSoftState
 
 from .conftest import KEY, SECOND_STORE, START, STORE, Api2, assert_error, make_app
 

@@ -7,13 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from simulators.inksoft.errors import BadRequest
-from simulators.inksoft.orders import IdSequence, complete_order
-from simulators.inksoft.params import Params, body_pairs
-from simulators.inksoft.render import camel_case
-from simulators.inksoft.shipments import ShipmentRequest, append_shipment, package_lines, unshipped_quantities
-from simulators.inksoft.times import parse_datetime, render_datetime
+from inkship.simulators.inksoft.errors import BadRequest
+from inkship.simulators.inksoft.orders import IdSequence, complete_order
+from inkship.simulators.inksoft.params import Params, body_pairs
+from inkship.simulators.inksoft.render import camel_case
+from inkship.simulators.inksoft.shipments import (
+    ShipmentRequest,
+    append_shipment,
+    package_lines,
+    unshipped_quantities,
+)
+from inkship.simulators.inksoft.times import parse_datetime, render_datetime
 
 STORE = {"StoreId": 1, "Name": "S", "Domain": "s.example.com"}
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

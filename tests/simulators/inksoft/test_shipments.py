@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
-from simulators.clock import SimClock
-from simulators.inksoft.state import InkSoftState
+from inkship.simulators.clock import SimClock
+from inkship.simulators.inksoft.state import InkSoftState
 
 from .conftest import KEY, START, Api2, assert_error
 

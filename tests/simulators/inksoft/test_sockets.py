@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 import requests
-
-from simulators.server import ThreadedServer
+from inkship.simulators.server import ThreadedServer
 
 from .conftest import CREDENTIALS, STORE, make_app
 

@@ -6,10 +6,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from simulators.clock import SimClock
-from simulators.inksoft.errors import NotFound
-from simulators.inksoft.state import InkSoftState, normalize_quirks
+from inkship.simulators.clock import SimClock
+from inkship.simulators.inksoft.errors import NotFound
+from inkship.simulators.inksoft.state import InkSoftState, normalize_quirks
 
 from .conftest import CREDENTIALS, SECOND_STORE, START
 

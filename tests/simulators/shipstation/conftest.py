@@ -11,11 +11,10 @@ import pytest
 import requests
 from flask import Flask, Response, request
 from flask.testing import FlaskClient
-
-from simulators.clock import SimClock
-from simulators.credentials import SimCredentials
-from simulators.shipstation.app import create_app
-from simulators.transport import mount_app
+from inkship.simulators.clock import SimClock
+from inkship.simulators.credentials import SimCredentials
+from inkship.simulators.shipstation.app import create_app
+from inkship.simulators.transport import mount_app
 
 # Saturday 9 March 2024, 12:00 UTC (04:00 PST): the night after is the spring-forward DST change.
 START = datetime(2024, 3, 9, 12, 0, tzinfo=UTC)

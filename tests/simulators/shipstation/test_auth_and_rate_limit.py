@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from inkship.simulators.clock import SimClock
 
-from simulators.clock import SimClock
 from tests.simulators.shipstation.conftest import AUTH
 
 

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
+from inkship.simulators.shipstation import labels as label_rules
 
-from simulators.shipstation import labels as label_rules
 from tests.simulators.shipstation.conftest import ApiClient, create, labels, order_payload
 
 

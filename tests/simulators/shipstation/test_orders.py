@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from simulators.clock import SimClock
+from inkship.simulators.clock import SimClock
+
 from tests.simulators.shipstation.conftest import AUTH, ApiClient, create, labels, order_payload
 
 

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from simulators.shipstation import pacific
+from inkship.simulators.shipstation import pacific
 
 
 def test_render_winter_and_summer_offsets() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from inkship.simulators.clock import SimClock
 
-from simulators.clock import SimClock
 from tests.simulators.shipstation.conftest import AUTH, ApiClient, create, labels
 
 
@@ -158,7 +158,7 @@ def test_refresh_custom_store_calls_the_hook(api: ApiClient, monkeypatch: pytest
 
     monkeypatch.setitem(
         sys.modules,
-        "simulators.shipstation.customstore",
+        "inkship.simulators.shipstation.customstore",
         types.SimpleNamespace(refresh=refresh, send_ship_notice=lambda *a, **k: None),
     )
     api.client.post("/__sim/seed", json={"stores": [{"storeId": 320001, "marketplaceName": "Custom Store"}]})

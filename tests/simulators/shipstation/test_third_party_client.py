@@ -21,8 +21,8 @@ pytest.importorskip("AsyncShipStation")
 
 from AsyncShipStation import OrderPortal, ShipStationConnection, StorePortal, V1WebhookPortal  # noqa: E402
 from AsyncShipStation.common.base import ConnectionConfig  # noqa: E402
+from inkship.simulators.server import ThreadedServer  # noqa: E402
 
-from simulators.server import ThreadedServer  # noqa: E402
 from tests.simulators.shipstation.conftest import CREDENTIALS, order_payload  # noqa: E402
 
 pytestmark = pytest.mark.sockets

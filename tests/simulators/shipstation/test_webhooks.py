@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask, Response, request
+from inkship.simulators.faults import FaultSet
+from inkship.simulators.server import ThreadedServer
+from inkship.simulators.transport import mount_app
 from requests.adapters import BaseAdapter
 
-from simulators.faults import FaultSet
-from simulators.server import ThreadedServer
-from simulators.transport import mount_app
 from tests.simulators.shipstation.conftest import (
     AUTH,
     CREDENTIALS,
@@ -291,7 +291,7 @@ def test_custom_store_labels_call_the_ship_notice_hook(api: ApiClient,
         if len(sent) == 2:
             raise RuntimeError("store said no")
 
-    monkeypatch.setitem(sys.modules, "simulators.shipstation.customstore",
+    monkeypatch.setitem(sys.modules, "inkship.simulators.shipstation.customstore",
                         types.SimpleNamespace(send_ship_notice=send_ship_notice))
     api.client.post("/__sim/seed", json={"stores": [{"storeId": 320001, "marketplaceName": "Custom Store"}]})
     first = create(api, advancedOptions={"storeId": 320001})
