@@ -10,7 +10,7 @@ from setuptools import find_packages, setup
 MAPPED_FOLDERS = ("connector", "simulators", "scenarios")
 
 setup(
-    packages=["inkship"] + [
+    packages=find_packages(include=["inkship", "inkship.*"]) + [
         f"inkship.{name}" for folder in MAPPED_FOLDERS
         for name in find_packages(include=[folder, f"{folder}.*"])],
     package_dir={"inkship": "inkship", **{f"inkship.{folder}": folder for folder in MAPPED_FOLDERS}},

@@ -40,13 +40,14 @@ def main(ctx: click.Context, config_path: str | None, as_json: bool, verbose: in
 
 
 def _register() -> None:
-    from inkship.connector.commands.demo import demo
     from inkship.connector.commands.doctor import doctor
     from inkship.connector.commands.serve import serve
     from inkship.connector.commands.status import status
     from inkship.connector.commands.sync import run, sync
     from inkship.scenarios.runner import scenario
     from inkship.simulators.cli import sim
+
+    from inkship.demo.command import demo
 
     for command in (sync, run, serve, status, doctor, demo, sim, scenario):
         main.add_command(command)

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from inkship.connector.demo import demo_config_text
-from inkship.connector.demo_data import seed_document
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.inksoft.app import create_app as create_inksoft_app
 from inkship.simulators.server import ThreadedServer
 from inkship.simulators.shipstation.app import create_app as create_shipstation_app
+
+from inkship.demo.data import seed_document
+from inkship.demo.story import demo_config_text
 
 pytestmark = pytest.mark.sockets
 

@@ -17,13 +17,14 @@ import requests
 from click.testing import CliRunner, Result
 from inkship.connector.cli import main
 from inkship.connector.commands.context import Runtime
-from inkship.connector.demo import demo_config_text
-from inkship.connector.demo_data import seed_document
 from inkship.connector.logging import OUR_LOGGERS
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.inksoft.app import create_app as create_inksoft_app
 from inkship.simulators.shipstation.app import create_app as create_shipstation_app
 from inkship.simulators.transport import mount_app, route_session
+
+from inkship.demo.data import seed_document
+from inkship.demo.story import demo_config_text
 
 INKSOFT = "http://inksoft.test"
 SHIPSTATION = "http://shipstation.test"

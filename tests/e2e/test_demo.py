@@ -9,9 +9,9 @@ import pytest
 import requests
 from click.testing import CliRunner
 from inkship.connector.cli import main
-from inkship.connector.demo import Demo, demo_session
-from inkship.connector.demo_data import base_orders
 
+from inkship.demo.data import base_orders
+from inkship.demo.story import Demo, demo_session
 from tests.connector.test_cli_support import isolated_cli  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.sockets, pytest.mark.usefixtures("isolated_cli")]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 import click
+
 from inkship.connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliContext, exit_with, pass_cli
 from inkship.connector.commands.signals import StopFlag, stop_on_signals
-from inkship.connector.demo import Demo, demo_session
-from inkship.connector.demo_data import base_orders
+from inkship.demo.data import base_orders
+from inkship.demo.story import Demo, demo_session
 
 log = logging.getLogger(__name__)
 

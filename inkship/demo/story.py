@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
 from inkship.connector.clients.inksoft import InkSoftClient
 from inkship.connector.clients.shipstation import ShipStationClient
 from inkship.connector.commands.serve import ensure_subscription
 from inkship.connector.config import Config, load_config
-from inkship.connector.demo_data import DEMO_STATUS_MAPPING, seed_document
 from inkship.connector.engine.sync import SyncEngine
 from inkship.connector.state.store import StateStore
 from inkship.connector.web.app import create_app, webhook_url
+from inkship.demo.data import DEMO_STATUS_MAPPING, seed_document
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.server import ThreadedServer
 
