@@ -41,6 +41,7 @@ def main(ctx: click.Context, config_path: str | None, as_json: bool, verbose: in
 
 def _register() -> None:
     from inkship.connector.commands.doctor import doctor
+    from inkship.connector.commands.reconcile import reconcile
     from inkship.connector.commands.serve import serve
     from inkship.connector.commands.status import status
     from inkship.connector.commands.sync import run, sync
@@ -49,7 +50,7 @@ def _register() -> None:
 
     from inkship.demo.command import demo
 
-    for command in (sync, run, serve, status, doctor, demo, sim, scenario):
+    for command in (sync, run, serve, status, doctor, reconcile, demo, sim, scenario):
         main.add_command(command)
 
 

@@ -55,6 +55,7 @@ class Observed(Protocol):
     def shipstation_counts(self) -> dict[str, int]: ...
     def shipstation_stores(self) -> dict[int, dict[str, Any]]: ...
     def report(self) -> dict[str, Any] | None: ...
+    def reconcile_report(self) -> dict[str, Any] | None: ...
     def webhook_lines(self) -> list[dict[str, Any]]: ...
     def calls(self, api: str, method: str | None, path: str | None) -> int: ...
     def ledger_counts(self) -> dict[str, int]: ...
@@ -204,6 +205,8 @@ def check(expect: dict[str, Any], observed: Observed, where: Where, scope: str =
         found += _inksoft_order(int(inksoft_id), wanted, observed, (*where, "inksoft", "orders", inksoft_id))
     if "report" in expect:
         found += _report(expect["report"], observed.report(), (*where, "report"), scope)
+    if "reconcile" in expect:
+        found += _reconcile(expect["reconcile"], observed.reconcile_report(), (*where, "reconcile"), scope)
     if "webhooks" in expect:
         subject = f"webhook reports{scope}"
         found += _pass_report(subject, expect["webhooks"], observed.webhook_lines(), (*where, "webhooks"), "")
@@ -267,6 +270,16 @@ def _report(wanted: dict[str, Any], report: dict[str, Any] | None, where: Where,
             else:
                 found += _pass_report(subject, wanted[name], lines, (*where, name), name)
     return found
+
+
+def _reconcile(wanted: dict[str, Any], report: dict[str, Any] | None, where: Where,
+               scope: str) -> list[Mismatch]:
+    """The last `inkship reconcile` report (its JSON form), compared like any object."""
+    subject = f"reconcile report{scope}"
+    if report is None:
+        return [Mismatch(subject, None, "no reconcile yet: add a reconcile step before this expectation",
+                         tuple(where))]
+    return _mismatches(subject, wanted, report, where)
 
 
 def order_ref(value: Any) -> str:

@@ -15,6 +15,7 @@ from inkship.connector.mapping.orders import order_key_for
 from inkship.connector.state.store import DEFAULT_CLAIM_SECONDS
 from inkship.scenarios import expectations
 from inkship.scenarios.loader import STEP_EXTRAS, Scenario, seconds_of
+from inkship.scenarios.tamper import ChangedByReconcile, run_reconcile, tamper
 from inkship.scenarios.view import WorldView, journal_marks
 from inkship.scenarios.world import APIS, CUSTOM_STORE_ID, World, WorldError
 
@@ -37,12 +38,14 @@ class ScenarioRun:
         self.scenario = scenario
         self.world = world
         self.report: dict[str, Any] | None = None
+        self.reconcile_report: dict[str, Any] | None = None
         self.labels: dict[int, list[dict[str, Any]]] = {}
         self.actions: dict[str, Callable[[Any], None]] = {
             "sync": self.sync, "labels": self.create_labels, "void": self.void, "add_orders": self.add_orders,
             "update_order": self.update_order, "cancel_order": self.cancel_order,
             "redeliver_webhooks": self.redeliver_webhooks, "advance": self.advance, "restart": self.restart,
-            "faults": self.faults, "quirks": self.quirks, "refresh": self.refresh}
+            "faults": self.faults, "quirks": self.quirks, "refresh": self.refresh, "tamper": self.tamper,
+            "reconcile": self.reconcile}
 
     def run(self) -> None:
         data = self.scenario.data
@@ -71,7 +74,8 @@ class ScenarioRun:
 
     def check(self, expect: dict[str, Any], where: list[str | int], marks: dict[str, int], webhooks_seen: int,
               scope: str) -> None:
-        view = WorldView(self.world, self.report, self.world.webhook_reports[webhooks_seen:], marks)
+        view = WorldView(self.world, self.report, self.world.webhook_reports[webhooks_seen:], marks,
+                         reconcile=self.reconcile_report)
         mismatches = expectations.check(expect, view, where, scope)
         if mismatches:
             raise ScenarioFailure("\n".join(f"{self.scenario.where(m.where)}: {m.text()}"
@@ -221,6 +225,19 @@ class ScenarioRun:
         if response.status_code >= 400:
             raise WorldError(f"ShipStation refused the refresh of store {store_id}: "
                              f"HTTP {response.status_code} {response.text[:500]}")
+
+    def tamper(self, options: dict[str, Any]) -> None:
+        """Change a simulator's state behind the connector's back (see `scenarios.tamper`)."""
+        shipstation = self.world.control("shipstation", "GET", "/state")["orders"]
+        inksoft = self._inksoft_orders()
+        tamper(self.world, options,
+               lambda inksoft_id: self._shipstation_order_for(inksoft_id, inksoft, shipstation))
+
+    def reconcile(self, options: dict[str, Any] | None) -> None:
+        try:
+            self.reconcile_report = run_reconcile(self.world, options)
+        except ChangedByReconcile as exc:
+            raise ScenarioFailure(str(exc)) from None
 
     def quirks(self, switches: dict[str, Any]) -> None:
         self.world.control("inksoft", "POST", "/quirks", switches)

@@ -15,9 +15,10 @@ class WorldView:
     """What the expectations see (`expectations.Observed`), read once per check and cached."""
 
     def __init__(self, world: World, report: dict[str, Any] | None, webhook_reports: list[ShipbackReport],
-                 marks: dict[str, int]) -> None:
+                 marks: dict[str, int], *, reconcile: dict[str, Any] | None = None) -> None:
         self.world = world
         self._report = report
+        self._reconcile = reconcile
         self._webhook_reports = webhook_reports
         self._marks = marks
         self._dumps: dict[str, dict[str, Any]] = {}
@@ -66,6 +67,9 @@ class WorldView:
 
     def report(self) -> dict[str, Any] | None:
         return self._report
+
+    def reconcile_report(self) -> dict[str, Any] | None:
+        return self._reconcile
 
     def webhook_lines(self) -> list[dict[str, Any]]:
         return [line.to_dict() for report in self._webhook_reports for line in report.lines]

@@ -192,6 +192,15 @@ class StateStore:
         rows = self._conn().execute("SELECT * FROM links WHERE pending = 1 ORDER BY inksoft_id").fetchall()
         return [_link(r) for r in rows]
 
+    def all_links(self) -> list[Link]:
+        """Every link, for `inkship reconcile`'s comparison of the three views."""
+        rows = self._conn().execute("SELECT * FROM links ORDER BY inksoft_id, order_key").fetchall()
+        return [_link(r) for r in rows]
+
+    def delete_link(self, order_key: str) -> bool:
+        """Forget a link whose orders are gone from both systems; True if there was one."""
+        return self._conn().execute("DELETE FROM links WHERE order_key = ?", (order_key,)).rowcount == 1
+
     # -- cursors -----------------------------------------------------------------------------
 
     def get_cursor(self, name: str) -> datetime | None:
@@ -320,6 +329,11 @@ class StateStore:
     def ledger_pending(self) -> list[LedgerRow]:
         rows = self._conn().execute(
             "SELECT * FROM ledger WHERE state = 'pending' ORDER BY shipment_id").fetchall()
+        return [_ledger(r) for r in rows]
+
+    def ledger_rows(self) -> list[LedgerRow]:
+        """Every write-back in the ledger, whatever its state (for `inkship reconcile`)."""
+        rows = self._conn().execute("SELECT * FROM ledger ORDER BY shipment_id").fetchall()
         return [_ledger(r) for r in rows]
 
     # -- problems ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The InkSoft simulator's own `/__sim/` routes: add, change and cancel orders; quirk switches; sessions."""
+"""The InkSoft simulator's own `/__sim/` routes: add, change, cancel and delete orders; quirk switches;
+sessions."""
 
 from __future__ import annotations
 
@@ -51,6 +52,14 @@ def change_order(order_ref: str) -> Response | tuple[Response, int]:
         return _error(exc.message, 404)
     except _REFUSALS as exc:
         return _error(f"change refused: {exc}")
+
+
+@sim_routes.delete("/orders/<order_ref>")
+def delete_order(order_ref: str) -> Response | tuple[Response, int]:
+    try:
+        return jsonify(_as_json(current_state().delete_order(order_ref)))
+    except NotFound as exc:
+        return _error(exc.message, 404)
 
 
 @sim_routes.post("/orders/<order_ref>/cancel")

@@ -1,0 +1,2 @@
+"""`inkship reconcile`: compare InkSoft, ShipStation and the state database; report drift, repair what is
+safe."""
