@@ -90,34 +90,32 @@ def _order_drift(order: dict[str, Any], link: Link | None, mapped: MappedOrder |
                            "but the state database has no link to it", inksoft_id=inksoft_id, order_key=key,
                            repair=REIMPORT))
     live_label = any(not label.get("voided") for label in labels)
-    locked = shipstation.get("orderStatus") in LOCKED
+    actual_status = shipstation.get("orderStatus")
+    locked = (f"the ShipStation order is {actual_status} and cannot be updated: change it by hand"
+              if actual_status in LOCKED else None)
 
-    def content(field: str, inksoft: Any, actual: Any, repairable: bool = True) -> Drift:
+    def content(field: str, inksoft: Any, actual: Any, why_not: str | None) -> Drift:
         return Drift(ref, CONTENT, field, inksoft, actual,
                      f"ShipStation's {field} differs from what the mapping makes of the InkSoft order"
-                     + ("" if repairable else f"; the ShipStation order is {shipstation.get('orderStatus')} "
-                        "and cannot be updated: change it by hand"),
-                     inksoft_id=inksoft_id, order_key=key, repair=REIMPORT if repairable else None)
+                     + (f"; {why_not}" if why_not else ""),
+                     inksoft_id=inksoft_id, order_key=key, repair=None if why_not else REIMPORT)
 
-    status = _status_drift(want["orderStatus"], shipstation.get("orderStatus"), live_label)
-    if status is not None:
-        found.append(content("orderStatus", want["orderStatus"], shipstation.get("orderStatus"), status))
+    if _status_differs(want["orderStatus"], actual_status, live_label):
+        why_not = locked or ("InkSoft shows it shipped but ShipStation has no live label, and a shipped "
+                             "status comes from a label, never from inkship: check the order by hand"
+                             if want["orderStatus"] == "shipped" else None)
+        found.append(content("orderStatus", want["orderStatus"], actual_status, why_not))
     differences = [*_address_drift(want.get("shipTo") or {}, shipstation.get("shipTo")),
                    *_line_drift(want.get("items") or [], shipstation.get("items"))]
-    found += [content(field, inksoft, actual, not locked) for field, inksoft, actual in differences]
+    found += [content(field, inksoft, actual, locked) for field, inksoft, actual in differences]
     return found
 
 
-def _status_drift(wanted: str, actual: Any, live_label: bool) -> bool | None:
-    """None when the statuses agree; else whether re-sending the order can repair it.
-
-    A label ships the order in ShipStation before InkSoft's status follows (a split shipment stays
+def _status_differs(wanted: str, actual: Any, live_label: bool) -> bool:
+    """A label ships the order in ShipStation before InkSoft's status follows (a split shipment stays
     "Ready to Ship" until its last unit), so shipped-with-a-label agrees with any open status; the
-    label checks cover the write-back itself. A locked ShipStation order cannot be changed, and a
-    "shipped" status is made by a label, never sent."""
-    if wanted == actual or (actual == "shipped" and live_label and wanted != "cancelled"):
-        return None
-    return actual not in LOCKED and wanted != "shipped"
+    label checks cover the write-back itself."""
+    return wanted != actual and not (actual == "shipped" and live_label and wanted != "cancelled")
 
 
 def _blank(value: Any) -> Any:
