@@ -48,8 +48,8 @@ def link_of(order: dict[str, Any]) -> Link:
 
 
 def views(order: dict[str, Any] | None, *, inksoft_id: int = 58231,
-          shipstation: list[dict[str, Any]] | None = None, links: list[Link] | None = None, labels: list[dict[str, Any]] | None = None,
-          ledger: list[LedgerRow] | None = None) -> Views:
+          shipstation: list[dict[str, Any]] | None = None, links: list[Link] | None = None,
+          labels: list[dict[str, Any]] | None = None, ledger: list[LedgerRow] | None = None) -> Views:
     return Views(in_scope={inksoft_id}, inksoft={inksoft_id: order} if order else {},
                  inksoft_gone=set() if order else {inksoft_id},
                  shipstation_orders=shipstation or [], shipments=labels or [], links=links or [],
@@ -64,8 +64,8 @@ def label(number: int = 1, *, tracking: str | None = None, voided: bool = False)
 
 def ledger_row(shipment: dict[str, Any], state: str, order: dict[str, Any] = EXAMPLE_ORDER) -> LedgerRow:
     return LedgerRow(shipment_id=shipment["shipmentId"], order_key=mapped(order).order_key,
-                     inksoft_id=order["ID"], tracking_number=shipment["trackingNumber"], state=state, payload=None, attempts=1,
-                     created_at="", updated_at="", error=None)
+                     inksoft_id=order["ID"], tracking_number=shipment["trackingNumber"], state=state,
+                     payload=None, attempts=1, created_at="", updated_at="", error=None)
 
 
 def with_packages(order: dict[str, Any], *tracking: str) -> dict[str, Any]:
