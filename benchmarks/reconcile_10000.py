@@ -30,6 +30,7 @@ from inkship.connector.reconcile.run import reconcile  # noqa: E402
 
 from tests.e2e.conftest import World  # noqa: E402
 
+NEW_ORDERS = 100
 ORDER = {"ProductionStatus": "Ready to Ship", "ShippingAddress": True, "Items": [{"Quantity": 2}]}
 
 
@@ -68,6 +69,17 @@ def reconcile_run(engine: SyncEngine) -> None:
         raise SystemExit(f"expected no drift, found {len(report.drift)}: {report.drift[0].line()}")
 
 
+def fix_run(world: World, engine: SyncEngine) -> None:
+    """New InkSoft orders no pass has imported yet, then `reconcile --fix`: an import pass sends them in
+    one createorders call, and a second full read checks every repair."""
+    world.add_orders(*(dict(ORDER) for _ in range(NEW_ORDERS)))
+    report = reconcile(engine, store="benchmark", fix=True)
+    fixed = sum(1 for drift in report.drift if drift.fixed)
+    if fixed != NEW_ORDERS or report.remaining:
+        raise SystemExit(f"expected {NEW_ORDERS} orders imported, {fixed} fixed, "
+                         f"{len(report.remaining)} left")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=10_000)
@@ -87,12 +99,17 @@ def main() -> None:
             runs.append(run)
             print(f"run {number + 1}: reconcile {run['wall seconds']:.2f}s, "
                   f"baseline {baseline['wall seconds']:.2f}s", file=sys.stderr)
+        fix = measured(world, lambda engine: fix_run(world, engine))
         world.close()
     print(f"reconcile of {args.orders} orders (each with a label written back), "
           f"ShipStation limited to 40 calls a minute, median of {args.runs} runs:")
     for key in runs[0]:
         median = statistics.median(run[key] for run in runs)
         print(f"  {key:28} {median:10.0f}" if key.endswith("calls") else f"  {key:28} {median:10.2f}")
+    print(f"reconcile --fix with {NEW_ORDERS} new orders not yet imported (one run: the repairs, then a "
+          "second full read):")
+    for key, value in fix.items():
+        print(f"  {key:28} {value:10.0f}" if key.endswith("calls") else f"  {key:28} {value:10.2f}")
 
 
 if __name__ == "__main__":

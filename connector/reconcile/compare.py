@@ -80,10 +80,15 @@ def _order_drift(order: dict[str, Any], link: Link | None, mapped: MappedOrder |
             return found  # cancelled before it was imported: rightly absent
         why = ("the state database links it, but ShipStation has no order with its orderKey" if link
                else "it was never imported")
+        # Created again it would be a shipped ShipStation order without its label, and the import pass
+        # would not send it: a link it last saw shipped or cancelled is settled there.
+        settled = want["orderStatus"] == "shipped" or (link is not None and link.shipstation_status in LOCKED)
+        if settled:
+            why += "; it was shipped or cancelled there: re-create it by hand if it is wanted"
         return [*found, Drift(ref, MISSING_IN_SHIPSTATION, None, want["orderStatus"], None,
                               f"InkSoft order {ref} should be in ShipStation ({want['orderStatus']}); {why}",
                               state=link.shipstation_order_id if link else None, inksoft_id=inksoft_id,
-                              order_key=key, repair=REIMPORT)]
+                              order_key=key, repair=None if settled else REIMPORT)]
     if link is None:
         found.append(Drift(ref, LINK_MISSING, None, None, shipstation.get("orderId"),
                            f"ShipStation has order {shipstation.get('orderNumber')} under this order's key, "

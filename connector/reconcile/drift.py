@@ -144,9 +144,10 @@ class ReconcileReport:
     def lines(self) -> list[str]:
         scope = self.scope
         window = f"since {scope.since.isoformat()}" if scope.since else "everything in reach"
-        out = [f"reconciled store {scope.store} ({window}): {scope.inksoft_orders} InkSoft orders, "
-               f"{scope.shipstation_orders} ShipStation orders, {scope.shipments} labels, "
-               f"{scope.links} links",
+        out = [f"reconciled store {scope.store} ({window}): "
+               f"{_count(scope.inksoft_orders, 'InkSoft order')}, "
+               f"{_count(scope.shipstation_orders, 'ShipStation order')}, "
+               f"{_count(scope.shipments, 'label')}, {_count(scope.links, 'link')}",
                "API calls: " + ", ".join(f"{api} {n}" for api, n in sorted(self.calls.items()))]
         if not self.drift:
             return [*out, "no drift: the three views agree"]
@@ -162,3 +163,7 @@ class ReconcileReport:
             out.append(f"{fixable} can be repaired with --fix; {len(person)} need a person")
         out += [f"error: {error}" for error in self.errors]
         return out
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"

@@ -263,3 +263,11 @@ def test_a_pending_write_back_of_a_voided_label_is_settled_by_the_write_back() -
 
     assert (drift.kind, drift.state, drift.shipstation, drift.repair) == (
         kinds.PENDING_WRITEBACK_VOIDED, "pending", "voided", kinds.WRITE_BACK)
+
+
+def test_a_shipped_order_deleted_in_shipstation_is_not_created_again_by_fix() -> None:
+    complete = {**EXAMPLE_ORDER, "ProductionStatus": "Complete"}
+    [drift] = find_drift(views(complete, links=[link_of(complete)]), expected)
+
+    assert (drift.kind, drift.inksoft, drift.needs_person) == (kinds.MISSING_IN_SHIPSTATION, "shipped", True)
+    assert "re-create it by hand" in drift.message
