@@ -25,6 +25,9 @@ from inkship.connector.reconcile.labels import label_drift, pending_for_voided
 from inkship.connector.reconcile.views import Expected, Views
 from inkship.connector.state.store import Link
 
+# The `field` of drift about a whole order (missing, orphan, links): each view's value says whether and
+# how it has the order (its status, id or key), None where it has none.
+WHOLE_ORDER = "order"
 # The shipTo fields the mapping sets and a person may change in ShipStation.
 ADDRESS_FIELDS = ("name", "company", "street1", "street2", "city", "state", "postalCode", "country", "phone")
 # The line fields compared, by lineItemKey.
@@ -54,11 +57,11 @@ def _gone_from_inksoft(link: Link, views: Views) -> Drift:
     ref = f"#{link.inksoft_id}"
     shipstation = views.shipstation_by_key.get(link.order_key)
     if shipstation is not None:
-        return Drift(ref, ORPHAN_IN_SHIPSTATION, None, None, shipstation.get("orderStatus"),
+        return Drift(ref, ORPHAN_IN_SHIPSTATION, WHOLE_ORDER, None, shipstation.get("orderStatus"),
                      f"ShipStation order {shipstation.get('orderNumber')} ({shipstation.get('orderStatus')}) "
                      "has no InkSoft order any more; cancel or delete it in ShipStation by hand",
                      state=link.order_key, inksoft_id=link.inksoft_id, order_key=link.order_key)
-    return Drift(ref, LINK_TO_NOTHING, None, None, None,
+    return Drift(ref, LINK_TO_NOTHING, WHOLE_ORDER, None, None,
                  "the state database links this order, but neither InkSoft nor ShipStation has it",
                  state=link.order_key, inksoft_id=link.inksoft_id, order_key=link.order_key,
                  repair=FORGET_LINK)
@@ -85,12 +88,12 @@ def _order_drift(order: dict[str, Any], link: Link | None, mapped: MappedOrder |
         settled = want["orderStatus"] == "shipped" or (link is not None and link.shipstation_status in LOCKED)
         if settled:
             why += "; it was shipped or cancelled there: re-create it by hand if it is wanted"
-        return [*found, Drift(ref, MISSING_IN_SHIPSTATION, None, want["orderStatus"], None,
+        return [*found, Drift(ref, MISSING_IN_SHIPSTATION, WHOLE_ORDER, want["orderStatus"], None,
                               f"InkSoft order {ref} should be in ShipStation ({want['orderStatus']}); {why}",
                               state=link.shipstation_order_id if link else None, inksoft_id=inksoft_id,
                               order_key=key, repair=None if settled else REIMPORT)]
     if link is None:
-        found.append(Drift(ref, LINK_MISSING, None, None, shipstation.get("orderId"),
+        found.append(Drift(ref, LINK_MISSING, WHOLE_ORDER, None, shipstation.get("orderId"),
                            f"ShipStation has order {shipstation.get('orderNumber')} under this order's key, "
                            "but the state database has no link to it", inksoft_id=inksoft_id, order_key=key,
                            repair=REIMPORT))
