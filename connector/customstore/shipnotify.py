@@ -274,7 +274,7 @@ def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
                   f"ship notice {notice.tracking_number}")
     today = engine.clock().date()
     try:
-        result = write_back(engine, current, label,
+        result = write_back(engine.context, current, label,
                             lambda latest: notice_writeback(notice, latest.order, latest.already, today))
     except OrderRejected as exc:
         raise _rejected(f"ship notice cannot be written back: {exc.message}") from None
