@@ -18,7 +18,8 @@ from defusedxml.ElementTree import fromstring
 from inkship.connector.config import Config, MappingConfig
 from inkship.connector.engine.shipback import Label, OrderState, write_back
 from inkship.connector.errors import NotFound, OrderRejected, RequestRejected
-from inkship.connector.mapping.orders import ItemRef, item_aliases, order_key_for, order_ref_for
+from inkship.connector.mapping.items import ItemRef, item_aliases
+from inkship.connector.mapping.keys import order_key_for, order_ref_for
 from inkship.connector.mapping.shipments import InkSoftShipment, writeback_for
 from inkship.connector.mapping.times import parse_custom_store_date
 

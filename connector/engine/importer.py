@@ -11,14 +11,8 @@ from typing import Any
 from inkship.connector.engine.context import LOCKED, PassContext
 from inkship.connector.engine.reports import ImportReport
 from inkship.connector.errors import InkshipError, OrderRejected
-from inkship.connector.mapping.orders import (
-    MappedOrder,
-    Skip,
-    fingerprint,
-    map_order,
-    order_key_for,
-    order_ref_for,
-)
+from inkship.connector.mapping.keys import fingerprint, order_key_for, order_ref_for
+from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
 from inkship.connector.state.store import Link
 
 log = logging.getLogger("inkship.import")

@@ -17,7 +17,7 @@ from typing import Any
 from inkship.connector.engine.context import LOCKED, PassContext
 from inkship.connector.engine.reports import ShipbackReport
 from inkship.connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
-from inkship.connector.mapping.orders import ItemRef
+from inkship.connector.mapping.items import ItemRef
 from inkship.connector.mapping.shipments import (
     InkSoftShipment,
     find_package_with_tracking,
