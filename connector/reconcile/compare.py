@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inkship.connector.engine.importer import LOCKED
+from inkship.connector.engine.context import LOCKED
 from inkship.connector.mapping.orders import MappedOrder, Skip
 from inkship.connector.reconcile.drift import (
     CONTENT,

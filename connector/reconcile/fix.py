@@ -60,7 +60,7 @@ def _reimport(engine: SyncEngine, views: Views, drift: list[Drift], expected: Ex
     try:
         report = engine.run_import()
     except InkshipError as exc:
-        engine.stop_if_fatal(exc)
+        engine.context.stop_if_fatal(exc)
         errors.append(f"import pass: {exc}")
         return len(queued)
     # The pass also sends whatever else changed in its window; only the queued orders' failures count here.
@@ -97,9 +97,9 @@ def _write_back(engine: SyncEngine, views: Views, drift: list[Drift], errors: li
         return 0
     report = ShipbackReport()
     try:
-        shipback.process_shipments(engine, shipments, report, dry_run=False)
+        shipback.process_shipments(engine.context, shipments, report, dry_run=False)
     except InkshipError as exc:
-        engine.stop_if_fatal(exc)
+        engine.context.stop_if_fatal(exc)
         errors.append(f"write-back: {exc}")
         return 0
     errors += [f"{line.order_ref} shipment {line.shipment_id}: {line.detail}"

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from inkship.connector.config import MappingConfig
-from inkship.connector.engine.importer import LOCKED
+from inkship.connector.engine.context import LOCKED
 from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
 from inkship.connector.mapping.status import StatusTable
 from inkship.connector.reconcile import drift as kinds
