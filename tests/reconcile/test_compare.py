@@ -14,11 +14,12 @@ from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
 from inkship.connector.mapping.status import StatusTable
 from inkship.connector.reconcile import drift as kinds
 from inkship.connector.reconcile.compare import ADDRESS_FIELDS, find_drift
+from inkship.connector.reconcile.labels import label_drift
 from inkship.connector.reconcile.views import Views
 from inkship.connector.state.store import LedgerRow, Link
 
 from tests.mapping.test_example_order import EXAMPLE_ORDER
-from tests.strategies import shippable_orders
+from tests.strategies import shipments_for, shippable_orders
 
 TABLE = StatusTable.from_config({})
 SHIPSTATION_ORDER_ID = 400_001
@@ -271,3 +272,22 @@ def test_a_shipped_order_deleted_in_shipstation_is_not_created_again_by_fix() ->
 
     assert (drift.kind, drift.inksoft, drift.needs_person) == (kinds.MISSING_IN_SHIPSTATION, "shipped", True)
     assert "re-create it by hand" in drift.message
+
+
+@given(st.data())
+def test_labels_each_on_one_package_agree_and_one_package_lost_is_one_drift(data: st.DataObject) -> None:
+    order = data.draw(shippable_orders(min_items=1))
+    labels = data.draw(shipments_for(order))
+    live = [s for s in labels if not s["voided"]]
+    ledger = {s["shipmentId"]: ledger_row(s, "written" if not s["voided"] else "voided") for s in live}
+    key = mapped({**order, "ID": 58231}).order_key
+
+    agreeing = label_drift("#58231", 58231, key, with_packages(order, *(s["trackingNumber"] for s in live)),
+                           labels, ledger)
+    assert agreeing == []
+    if live:
+        lost = data.draw(st.sampled_from(live))
+        kept = [s["trackingNumber"] for s in live if s is not lost]
+        [drift] = label_drift("#58231", 58231, key, with_packages(order, *kept), labels, ledger)
+        assert (drift.kind, drift.shipment_id, drift.shipstation) == (
+            kinds.WRITEBACK_MISSING, lost["shipmentId"], lost["trackingNumber"])
