@@ -128,6 +128,8 @@ def test_fix_repairs_and_a_second_fix_finds_nothing(sims: Sims, config: Path) ->
                 for p in s["Packages"]]
     assert tracking == [shipment["trackingNumber"]]
     assert orders[0]["orderKey"] in {o["orderKey"] for o in our_orders(sims)}
+    status = invoke(sims, config, "status")
+    assert "reconcile at" in status.output and "1 reimport, 1 write_back" in status.output
 
 
 def test_store_names_the_configured_store_and_refuses_any_other(sims: Sims, config: Path) -> None:
