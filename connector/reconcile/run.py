@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from inkship.connector.errors import ConfigError
 from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
 from inkship.connector.reconcile.compare import find_drift
 from inkship.connector.reconcile.drift import ReconcileReport, Scope
@@ -29,7 +30,14 @@ def expected_by_mapping(engine: SyncEngine) -> Expected:
 def reconcile(engine: SyncEngine, *, store: str, since: datetime | None = None,
               fix: bool = False) -> ReconcileReport:
     """Compare (and with `fix`, repair) one store. Without `fix` nothing is written anywhere: the state
-    database, InkSoft and ShipStation are only read."""
+    database, InkSoft and ShipStation are only read. Raises ConfigError for the Custom Store transport."""
+    if engine.config.custom_store.enabled:
+        # ShipStation pulls those orders itself and inkship keeps no links for them: every order would
+        # look unlinked, and a re-import through the REST API would put it in a second store.
+        raise ConfigError("reconcile compares orders inkship imported through ShipStation's REST API; with "
+                          "the Custom Store transport ShipStation imports them itself. Run it with "
+                          "custom_store.enabled = false for an account that uses the REST API",
+                          key="custom_store.enabled")
     calls_before = _calls(engine)
     expected = expected_by_mapping(engine)
     views = read_views(engine, since)

@@ -160,3 +160,13 @@ def test_missing_configuration_exits_2(sims: Sims, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "fix:" in result.output
+
+
+def test_the_custom_store_transport_is_refused_with_exit_2(sims: Sims, config: Path) -> None:
+    config.write_text(config.read_text() + "\n[custom_store]\nenabled = true\nusername = \"ss\"\n"
+                      "password = \"a-long-custom-store-password\"\n")
+
+    result = invoke(sims, config, "reconcile")
+
+    assert result.exit_code == 2, result.output
+    assert "custom_store.enabled" in result.output and "REST API" in result.output
