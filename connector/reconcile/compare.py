@@ -77,27 +77,36 @@ def _order_drift(order: dict[str, Any], link: Link | None, mapped: MappedOrder |
     found = label_drift(ref, inksoft_id, key, order, labels, views.ledger_by_shipment) if shipstation else []
     if isinstance(mapped, Skip):
         return found  # not meant for ShipStation (the import pass reports why); its labels still count
-    want = mapped.payload
     if shipstation is None:
-        if want["orderStatus"] == "cancelled":
-            return found  # cancelled before it was imported: rightly absent
-        why = ("the state database links it, but ShipStation has no order with its orderKey" if link
-               else "it was never imported")
-        # Created again it would be a shipped ShipStation order without its label, and the import pass
-        # would not send it: a link it last saw shipped or cancelled is settled there.
-        settled = want["orderStatus"] == "shipped" or (link is not None and link.shipstation_status in LOCKED)
-        if settled:
-            why += "; it was shipped or cancelled there: re-create it by hand if it is wanted"
-        return [*found, Drift(ref, MISSING_IN_SHIPSTATION, WHOLE_ORDER, want["orderStatus"], None,
-                              f"InkSoft order {ref} should be in ShipStation ({want['orderStatus']}); {why}",
-                              state=link.shipstation_order_id if link else None, inksoft_id=inksoft_id,
-                              order_key=key, repair=None if settled else REIMPORT)]
+        return [*found, *_missing(ref, inksoft_id, key, link, mapped.payload["orderStatus"])]
     if link is None:
         found.append(Drift(ref, LINK_MISSING, WHOLE_ORDER, None, shipstation.get("orderId"),
                            f"ShipStation has order {shipstation.get('orderNumber')} under this order's key, "
                            "but the state database has no link to it", inksoft_id=inksoft_id, order_key=key,
                            repair=REIMPORT))
     live_label = any(not label.get("voided") for label in labels)
+    return [*found, *_content(ref, inksoft_id, key, mapped.payload, shipstation, live_label)]
+
+
+def _missing(ref: str, inksoft_id: int, key: str | None, link: Link | None, status: str) -> list[Drift]:
+    if status == "cancelled":
+        return []  # cancelled before it was imported: rightly absent
+    why = ("the state database links it, but ShipStation has no order with its orderKey" if link
+           else "it was never imported")
+    # Created again it would be a shipped ShipStation order without its label, and the import pass
+    # would not send it: a link it last saw shipped or cancelled is settled there.
+    settled = status == "shipped" or (link is not None and link.shipstation_status in LOCKED)
+    if settled:
+        why += "; it was shipped or cancelled there: re-create it by hand if it is wanted"
+    return [Drift(ref, MISSING_IN_SHIPSTATION, WHOLE_ORDER, status, None,
+                  f"InkSoft order {ref} should be in ShipStation ({status}); {why}",
+                  state=link.shipstation_order_id if link else None, inksoft_id=inksoft_id, order_key=key,
+                  repair=None if settled else REIMPORT)]
+
+
+def _content(ref: str, inksoft_id: int, key: str | None, want: dict[str, Any], shipstation: dict[str, Any],
+             live_label: bool) -> list[Drift]:
+    """The status, address and lines ShipStation has against what the mapping makes of InkSoft's order."""
     actual_status = shipstation.get("orderStatus")
     locked = (f"the ShipStation order is {actual_status} and cannot be updated: change it by hand"
               if actual_status in LOCKED else None)
@@ -108,6 +117,7 @@ def _order_drift(order: dict[str, Any], link: Link | None, mapped: MappedOrder |
                      + (f"; {why_not}" if why_not else ""),
                      inksoft_id=inksoft_id, order_key=key, repair=None if why_not else REIMPORT)
 
+    found = []
     if _status_differs(want["orderStatus"], actual_status, live_label):
         why_not = locked or ("InkSoft shows it shipped but ShipStation has no live label, and a shipped "
                              "status comes from a label, never from inkship: check the order by hand"
@@ -115,8 +125,7 @@ def _order_drift(order: dict[str, Any], link: Link | None, mapped: MappedOrder |
         found.append(content("orderStatus", want["orderStatus"], actual_status, why_not))
     differences = [*_address_drift(want.get("shipTo") or {}, shipstation.get("shipTo")),
                    *_line_drift(want.get("items") or [], shipstation.get("items"))]
-    found += [content(field, inksoft, actual, locked) for field, inksoft, actual in differences]
-    return found
+    return found + [content(field, inksoft, actual, locked) for field, inksoft, actual in differences]
 
 
 def _status_differs(wanted: str, actual: Any, live_label: bool) -> bool:
