@@ -75,12 +75,17 @@ class Drift:
                 "repair": self.repair, "needs_person": self.needs_person, "fixed": self.fixed,
                 "message": self.message}
 
-    def line(self) -> str:
+    def line(self, fix_ran: bool = False) -> str:
         """`#1001 content shipTo.city: InkSoft 'Eugene', ShipStation 'Salem' (fix: reimport)`."""
         views = (("InkSoft", self.inksoft), ("ShipStation", self.shipstation), ("state", self.state))
         values = ", ".join(f"{name} {value!r}" for name, value in views if value is not None)
         what = f"{self.kind} {self.field}" if self.field else self.kind
-        action = ("fixed" if self.fixed else f"fix: {self.repair}") if self.repair else "needs a person"
+        if self.repair is None:
+            action = "needs a person"
+        elif self.fixed:
+            action = "fixed"
+        else:
+            action = f"{self.repair} did not repair it" if fix_ran else f"fix: {self.repair}"
         return f"  {self.order} {what}: {values or self.message} ({action})" + \
             (f"\n      {self.message}" if values else "")
 
@@ -153,7 +158,7 @@ class ReconcileReport:
             return [*out, "no drift: the three views agree"]
         out.append(f"drift: {len(self.drift)} ("
                    + ", ".join(f"{n} {kind}" for kind, n in self.counts().items()) + ")")
-        out += [d.line() for d in self.drift]
+        out += [d.line(self.fix) for d in self.drift]
         person = [d for d in self.drift if d.needs_person]
         if self.fix:
             fixed = sum(1 for d in self.drift if d.fixed)

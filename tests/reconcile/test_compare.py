@@ -4,6 +4,7 @@ values; nothing is reported when the views agree (a property over generated orde
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 from hypothesis import given
@@ -291,3 +292,14 @@ def test_labels_each_on_one_package_agree_and_one_package_lost_is_one_drift(data
         [drift] = label_drift("#58231", 58231, key, with_packages(order, *kept), labels, ledger)
         assert (drift.kind, drift.shipment_id, drift.shipstation) == (
             kinds.WRITEBACK_MISSING, lost["shipmentId"], lost["trackingNumber"])
+
+
+def test_a_report_line_says_what_fix_did_or_would_do() -> None:
+    drift = kinds.Drift("#1002", kinds.CONTENT, "shipTo.city", "Bend", "Salem", "differs", inksoft_id=1002,
+                        repair=kinds.REIMPORT)
+
+    assert drift.line().splitlines()[0] == "  #1002 content shipTo.city: InkSoft 'Bend', ShipStation 'Salem' " \
+                                           "(fix: reimport)"
+    assert drift.line(fix_ran=True).endswith("(reimport did not repair it)\n      differs")
+    assert "(fixed)" in dataclasses.replace(drift, fixed=True).line(fix_ran=True)
+    assert "(needs a person)" in dataclasses.replace(drift, repair=None).line()
