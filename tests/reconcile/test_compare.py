@@ -298,8 +298,8 @@ def test_a_report_line_says_what_fix_did_or_would_do() -> None:
     drift = kinds.Drift("#1002", kinds.CONTENT, "shipTo.city", "Bend", "Salem", "differs", inksoft_id=1002,
                         repair=kinds.REIMPORT)
 
-    assert drift.line().splitlines()[0] == "  #1002 content shipTo.city: InkSoft 'Bend', ShipStation 'Salem' " \
-                                           "(fix: reimport)"
+    first_line = drift.line().splitlines()[0]
+    assert first_line == "  #1002 content shipTo.city: InkSoft 'Bend', ShipStation 'Salem' (fix: reimport)"
     assert drift.line(fix_ran=True).endswith("(reimport did not repair it)\n      differs")
     assert "(fixed)" in dataclasses.replace(drift, fixed=True).line(fix_ran=True)
     assert "(needs a person)" in dataclasses.replace(drift, repair=None).line()
