@@ -43,6 +43,18 @@ def test_patch_and_cancel_orders(client: FlaskClient, api: Api2) -> None:
     assert client.post("/__sim/orders/999/cancel").status_code == 404
 
 
+def test_delete_order_removes_it_from_every_read(client: FlaskClient, api: Api2) -> None:
+    order = client.post("/__sim/orders", json={"ShippingAddress": True}).get_json()
+    kept = client.post("/__sim/orders", json={"ShippingAddress": True}).get_json()
+
+    deleted = client.delete(f"/__sim/orders/{order['UniqueId']}")
+
+    assert deleted.status_code == 200 and deleted.get_json()["ID"] == order["ID"]
+    assert api.get("GetOrder", OrderId=order["ID"]).status_code == 404
+    assert [s["ID"] for s in api.data("GetOrderSummaries")] == [kept["ID"]]
+    assert client.delete(f"/__sim/orders/{order['ID']}").status_code == 404
+
+
 def test_seed_state_and_reset_through_the_shared_control_plane(client: FlaskClient, api: Api2) -> None:
     seeded = client.post("/__sim/seed", json={"orders": [{"ID": 7}, {"ID": 8, "ProductionStatus": "Open"}]})
     assert [o["ID"] for o in seeded.get_json()["orders"]] == [7, 8]
