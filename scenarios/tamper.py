@@ -1,5 +1,6 @@
 """The `tamper` and `reconcile` steps: changing the simulators' state behind the connector's back (as
-a person in InkSoft's or ShipStation's admin would), and running `inkship reconcile` on the world.
+a person in InkSoft's or ShipStation's admin would; `forget_link` loses a row of the connector's own
+state), and running `inkship reconcile` on the world.
 
 A `reconcile` step without `fix` also checks that reconcile changed nothing anywhere: both simulators'
 state dumps and the state database are compared before and after.
@@ -68,6 +69,18 @@ def tamper(world: World, options: dict[str, Any], find_order: FindOrder) -> None
         _edit_shipstation_order(world, options["edit_shipstation_order"], find_order)
     if "inksoft_packages" in options:
         _edit_packages(world, options["inksoft_packages"])
+    if "forget_link" in options:
+        _forget_link(world, options["forget_link"])
+
+
+def _forget_link(world: World, inksoft_id: int) -> None:
+    """The state database loses an order's link (restored from an old backup, say)."""
+    state = world.state_store()
+    links = [link for link in state.all_links() if link.inksoft_id == inksoft_id]
+    if not links:
+        raise WorldError(f"the state database has no link for InkSoft order #{inksoft_id}")
+    for link in links:
+        state.delete_link(link.order_key)
 
 
 def _shipstation_api(world: World, method: str, path: str, body: Any = None) -> Any:
