@@ -22,7 +22,7 @@ class SimHandle:
     """What both simulators answer: reset, seed, state, journal, faults, near misses and the clock."""
 
     def __init__(self, channel: ControlChannel, url: str, credentials: SimCredentials,
-                 app: Any = None) -> None:
+                 app: Any = None, server_url: str | None = None) -> None:
         self._control = channel
         #: The base URL your code calls: the real host in process, the server's URL over sockets.
         self.url = url.rstrip("/")
@@ -30,6 +30,8 @@ class SimHandle:
         self.credentials = credentials
         #: The simulator's Flask app, when it runs in this process (for `httpx_transport` and the like).
         self.app = app
+        #: Where the simulator listens when it runs on a socket (`sockets=True`); None in process.
+        self.server_url = server_url
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -131,7 +133,8 @@ class ShipStationSim(SimHandle):
     @classmethod
     def connect(cls, base_url: str, credentials: SimCredentials | None = None) -> ShipStationSim:
         """A handle on a running simulator (e.g. `inkship sim`), by its base URL."""
-        return cls(ControlChannel(base_url=base_url), base_url, credentials or SimCredentials.from_env())
+        return cls(ControlChannel(base_url=base_url), base_url, credentials or SimCredentials.from_env(),
+                   server_url=base_url)
 
     @property
     def auth(self) -> tuple[str, str]:
@@ -160,7 +163,8 @@ class ShipStationSim(SimHandle):
 
     def import_orders(self, store_id: int, orders: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         """Orders arriving from a store's sales channel, as a store refresh imports them (fires
-        ORDER_NOTIFY to subscribers)."""
+        ORDER_NOTIFY to subscribers). Each is a complete order as `createorder` takes it; the answer's
+        `results` say, order by order, what was refused and why."""
         return dict(self._control.call("POST", f"/__sim/stores/{store_id}/import",
                                        json_body={"orders": [dict(o) for o in orders]}))
 
@@ -229,7 +233,8 @@ class InkSoftSim(SimHandle):
     @classmethod
     def connect(cls, base_url: str, credentials: SimCredentials | None = None) -> InkSoftSim:
         """A handle on a running simulator (e.g. `inkship sim`), by its base URL."""
-        return cls(ControlChannel(base_url=base_url), base_url, credentials or SimCredentials.from_env())
+        return cls(ControlChannel(base_url=base_url), base_url, credentials or SimCredentials.from_env(),
+                   server_url=base_url)
 
     def store_url(self, store_uri: str | None = None) -> str:
         """A store's API base, e.g. `https://stores.inksoft.com/Devo_Designs` (call `.../Api2/GetOrder`)."""

@@ -94,6 +94,7 @@ class SimulatorMock(Generic[H]):
                 stack.callback(patch.stop)
             channel = ControlChannel(base_url=server_url) if server_url else ControlChannel(app=app)
             self.handle = self._make_handle(channel, app)
+            self.handle.server_url = server_url
             if self.seed_document and not self.seeds_at_creation:
                 self.handle.seed(self.seed_document)
         except BaseException:

@@ -11,6 +11,7 @@ import responses
 from flask import Flask, Response, request
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.server import ThreadedServer
+
 from inkship.testing import (
     SHIPSTATION_URL,
     current_inksoft,
@@ -143,18 +144,19 @@ def test_beside_the_tests_own_responses_started_inside() -> None:
         assert requests.get("https://api.example.com/rates", timeout=5).json() == {"rate": 3}
         with pytest.raises(requests.ConnectionError):  # a RequestsMock of its own knows only its own URLs
             requests.get(ORDERS, auth=sim.auth, timeout=5)
-    with mock_shipstation() as sim:
-        with responses.mock:  # responses' default mock (responses.activate) also serves the simulator
-            responses.add(responses.GET, "https://api.example.com/rates", json={"rate": 4})
-            assert requests.get(ORDERS, auth=sim.auth, timeout=5).status_code == 200
-            assert requests.get("https://api.example.com/rates", timeout=5).json() == {"rate": 4}
+    # responses' default mock (what responses.activate starts) serves the simulator too.
+    with mock_shipstation() as sim, responses.mock:
+        responses.add(responses.GET, "https://api.example.com/rates", json={"rate": 4})
+        assert requests.get(ORDERS, auth=sim.auth, timeout=5).status_code == 200
+        assert requests.get("https://api.example.com/rates", timeout=5).json() == {"rate": 4}
 
 
 @responses.activate(assert_all_requests_are_fired=True)
 def test_the_tests_own_registration_for_a_simulated_url_wins() -> None:
     responses.add(responses.GET, f"{SHIPSTATION_URL}/stores", json=[{"storeId": 1, "storeName": "stub"}])
     with mock_shipstation() as sim:
-        assert requests.get(f"{SHIPSTATION_URL}/stores", auth=sim.auth, timeout=5).json()[0]["storeName"] == "stub"
+        stores = requests.get(f"{SHIPSTATION_URL}/stores", auth=sim.auth, timeout=5).json()
+        assert stores[0]["storeName"] == "stub"
         assert requests.get(ORDERS, auth=sim.auth, timeout=5).json()["total"] == 0
         assert sim.count(path="/stores") == 0
 

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask, jsonify, request
-from inkship.testing import mock_shipstation
 from werkzeug.serving import make_server
+
+from inkship.testing import mock_shipstation
 
 REAL_HOST = "ssapi.shipstation.com"
 
