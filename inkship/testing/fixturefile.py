@@ -10,8 +10,9 @@
       shipstation: [{action: status, method: GET, path: ^/orders$, status: 500, times: 1}]
     run:                                     # your code, called while the mocks serve the real hosts
       call: my_integration.cli:main
-      args: [--dry-run]
+      argv: [--dry-run]                      # main(argv) gets one list; `args: [...]` are passed one by one
       env: {SHIPSTATION_API_KEY: "{shipstation.api_key}", SHIPSTATION_API_SECRET: "{shipstation.api_secret}"}
+      # also {shipstation.url}, {inksoft.api_key}, {inksoft.url}, {inksoft.store}, {scenario_dir}
       exit_code: 0
     exchanges: [...]                         # recorded requests and answers, replayed and compared
     expect:
@@ -65,6 +66,7 @@ SCHEMA: dict[str, Any] = {
         "run": {"type": "object", "required": ["call"], "additionalProperties": False, "properties": {
             "call": {"type": "string", "pattern": r"^[\w.]+:[\w.]+$"},
             "args": {"type": "array"},
+            "argv": {"type": "array", "items": {"type": "string"}},
             "env": {"type": "object", "additionalProperties": {"type": "string"}},
             "exit_code": {}}},
         "exchanges": {"type": "array", "items": {
@@ -82,6 +84,7 @@ SCHEMA: dict[str, Any] = {
     },
 }
 _PLACEHOLDER = re.compile(r"\{(shipstation|inksoft)\.(\w+)\}")
+SCENARIO_DIR = "{scenario_dir}"  # in run.args and run.env: the folder of the scenario file
 
 
 class FixtureError(AssertionError):
@@ -147,9 +150,10 @@ def open_simulators(fixture: Fixture, *, sockets: bool = False) -> Iterator[dict
         yield handles
 
 
-def _fill(value: Any, handles: dict[str, SimHandle]) -> Any:
+def _fill(value: Any, handles: dict[str, SimHandle], scenario_dir: Path) -> Any:
     if not isinstance(value, str):
         return value
+    value = value.replace(SCENARIO_DIR, str(scenario_dir))
 
     def lookup(match: re.Match[str]) -> str:
         handle = handles.get(match.group(1))
@@ -178,8 +182,11 @@ def _call(fixture: Fixture, handles: dict[str, SimHandle]) -> list[str]:
             target = getattr(target, part)
     except (ImportError, AttributeError) as exc:
         return [f"{fixture.where(['run', 'call'])}: cannot load {run['call']}: {exc}"]
-    args = [_fill(a, handles) for a in run.get("args") or []]
-    env = {k: _fill(v, handles) for k, v in (run.get("env") or {}).items()}
+    here = fixture.path.resolve().parent
+    args = [_fill(a, handles, here) for a in run.get("args") or []]
+    if "argv" in run:  # a `main(argv)` entry point takes its command line as one list
+        args.append([_fill(a, handles, here) for a in run["argv"]])
+    env = {k: _fill(v, handles, here) for k, v in (run.get("env") or {}).items()}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
