@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import ship_awaiting
+
 from inkship.testing import current_shipstation, mock_shipstation, replay
 
 HERE = Path(__file__).parent
