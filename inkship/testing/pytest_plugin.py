@@ -55,10 +55,13 @@ def claimed_by_scenario_dirs(config: pytest.Config, file_path: Path) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "inkship_sockets: the simulators run over real sockets in this test")
+    # Paths named on the command line are what the user wants run; otherwise (testpaths, or the
+    # current directory) the scenario directories join the collection.
+    named_paths = getattr(config, "args_source", None) == pytest.Config.ArgsSource.ARGS
     for directory in scenario_dirs(config):
         if not directory.is_dir():
             raise pytest.UsageError(f"{SCENARIOS_OPTION} {directory}: no such directory")
-        if str(directory) not in config.args:
+        if not named_paths and str(directory) not in config.args:
             config.args.append(str(directory))
 
 

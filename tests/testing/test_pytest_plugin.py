@@ -122,11 +122,15 @@ def test_inkship_scenarios_collects_the_users_own_files(tmp_path: Path) -> None:
     (scenarios / "passes.yaml").write_text(PASSING, encoding="utf-8")
     (scenarios / "fails.yaml").write_text(FAILING, encoding="utf-8")
     (tmp_path / "elsewhere.yaml").write_text("not: a scenario\n", encoding="utf-8")
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    pass\n", encoding="utf-8")
     outcome = run_pytest(tmp_path, "--inkship-scenarios", "my_scenarios")
     assert outcome.returncode == 1, outcome.stdout + outcome.stderr
     assert f"{scenarios / 'fails.yaml'}:7: ShipStation order_count: expected 2, got 1" in outcome.stdout
     assert "Traceback" not in outcome.stdout
-    assert "1 failed, 1 passed" in outcome.stdout
+    assert "1 failed, 2 passed" in outcome.stdout
+    # A path named on the command line is what runs, even with the option (say, from addopts).
+    named = run_pytest(tmp_path, "--inkship-scenarios", "my_scenarios", "test_plain.py")
+    assert named.returncode == 0 and "1 passed" in named.stdout, named.stdout
 
 
 def test_a_missing_scenario_directory_is_a_usage_error(tmp_path: Path) -> None:
