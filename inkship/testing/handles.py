@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from inkship.simulators.credentials import SimCredentials
@@ -236,9 +237,15 @@ class InkSoftSim(SimHandle):
         return cls(ControlChannel(base_url=base_url), base_url, credentials or SimCredentials.from_env(),
                    server_url=base_url)
 
+    #: The API base of each store the mock serves, by StoreUri in lower case (set by `mock_inksoft`).
+    store_urls: Mapping[str, str] = MappingProxyType({})
+
     def store_url(self, store_uri: str | None = None) -> str:
-        """A store's API base, e.g. `https://stores.inksoft.com/Devo_Designs` (call `.../Api2/GetOrder`)."""
-        return f"{self.url}/{store_uri or self.credentials.inksoft_store}"
+        """A store's API base, e.g. `https://stores.inksoft.com/Devo_Designs` (call `.../Api2/GetOrder`);
+        default: the first store the mock serves, else the simulator's own store."""
+        if store_uri is None:
+            return next(iter(self.store_urls.values()), f"{self.url}/{self.credentials.inksoft_store}")
+        return self.store_urls.get(store_uri.lower(), f"{self.url}/{store_uri}")
 
     def add_order(self, order: Mapping[str, Any], store: str | None = None) -> dict[str, Any]:
         """Add an order from a partial one (InkSoft field names; defaults fill the rest); returns it

@@ -239,7 +239,9 @@ class InkSoftMock(SimulatorMock[InkSoftSim]):
 
     def _make_handle(self, channel: ControlChannel, app: Any) -> InkSoftSim:
         host = urlsplit(self.store_urls[0])
-        return InkSoftSim(channel, f"{host.scheme}://{host.netloc}", self.credentials, app=app)
+        handle = InkSoftSim(channel, f"{host.scheme}://{host.netloc}", self.credentials, app=app)
+        handle.store_urls = {url.rsplit("/", 1)[1].lower(): url for url in self.store_urls}
+        return handle
 
 
 def mock_inksoft(*, stores: Iterable[str | Mapping[str, Any]] | None = None, passthrough: bool = True,

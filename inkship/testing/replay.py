@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from inkship.testing.handles import SimHandle
+from inkship.testing.handles import InkSoftSim, SimHandle
 from inkship.testing.masking import API_KEY, API_SECRET, PASSWORD, SESSION_TOKEN
 
 REPLAY_TIMEOUT = 30.0
@@ -197,7 +197,15 @@ class Replayer:
         if request.get("auth") and api == "shipstation":
             kwargs["auth"] = (WRONG, WRONG) if refused else (handle.credentials.shipstation_api_key,
                                                               handle.credentials.shipstation_api_secret)
-        return self.session.request(request["method"], handle.url + path, **kwargs)
+        return self.session.request(request["method"], self._url(api, path), **kwargs)
+
+    def _url(self, api: str, path: str) -> str:
+        """Where a recorded path goes: InkSoft paths start with their store, which may have its own host."""
+        handle = self.handles[api]
+        if isinstance(handle, InkSoftSim):
+            store, _, rest = path.lstrip("/").partition("/")
+            return f"{handle.store_url(store)}/{rest}"
+        return handle.url + path
 
     def _fill(self, api: str, data: Any, signing_in: bool, path: str) -> Any:
         """Placeholders become the simulator's credentials; a SignIn uses the simulator's user."""
@@ -233,7 +241,8 @@ class Replayer:
         handle = self.handles["inksoft"]
         store = path.strip("/").split("/")[0]
         credentials = handle.credentials
-        answer = self.session.post(f"{handle.url}/{store}/Api2/SignIn", timeout=REPLAY_TIMEOUT, data={
+        url = self._url("inksoft", f"/{store}/Api2/SignIn")
+        answer = self.session.post(url, timeout=REPLAY_TIMEOUT, data={
             "Username": credentials.inksoft_username, "Password": credentials.inksoft_password,
             "PublisherId": credentials.inksoft_publisher_id})
         data = answer.json().get("Data") or {}

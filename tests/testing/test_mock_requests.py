@@ -122,7 +122,9 @@ def test_inksoft_serves_the_stores_asked_for_on_their_own_domains() -> None:
                     "https://stores.inksoft.com/Club_Store"):
             answer = requests.get(f"{url}/Api2/GetStoreData", params={"ApiKey": key}, timeout=5)
             assert answer.status_code == 200, (url, answer.text)
-        club = requests.get("https://stores.inksoft.com/Club_Store/Api2/GetOrderSummaries",
+        assert sim.store_url() == "https://stores.inksoft.com/Devo_Designs"
+        assert sim.store_url("apparel_junction") == "https://shop.example.com/Apparel_Junction"
+        club = requests.get(f"{sim.store_url('Club_Store')}/Api2/GetOrderSummaries",
                             params={"ApiKey": key}, timeout=5).json()
         assert [o["FirstName"] for o in club["Data"]] == ["Jo"]
         with pytest.raises(requests.ConnectionError):  # a store not asked for is not intercepted
