@@ -157,7 +157,14 @@ class Replayer:
         request, recorded = exchange["request"], exchange["response"]
         api = exchange.get("api", "shipstation")
         label = f"{request['method']} {request['path']}"
-        answer = self._send(api, request, refused=recorded["status"] == 401)
+        if api not in self.handles:
+            return [Difference(index, label, "not replayed", "", f"a {api} answer",
+                               f"no {api} simulator: add `{api}:` under given")]
+        try:
+            answer = self._send(api, request, refused=recorded["status"] == 401)
+        except requests.RequestException as exc:  # a fault rule of the file, or a refused URL
+            return [Difference(index, label, "connection", "", f"status {recorded['status']}",
+                               f"{type(exc).__name__}")]
         found = []
         if answer.status_code != recorded["status"]:
             found.append(Difference(index, label, "status", "", str(recorded["status"]),

@@ -133,6 +133,18 @@ def test_replay_reports_status_field_and_type_differences(tmp_path: Path) -> Non
     assert outcome.exit_code == 1 and "3 differences" in outcome.output
 
 
+def test_an_exchange_that_cannot_be_replayed_is_one_difference_and_the_rest_go_on(tmp_path: Path) -> None:
+    out = tmp_path / "shipstation.yaml"
+    record_shipstation(out)
+    document = yaml.safe_load(out.read_text(encoding="utf-8"))
+    document["exchanges"][0]["api"] = "inksoft"  # no InkSoft simulator in given
+    document["faults"] = {"shipstation": [{"action": "drop", "method": "POST", "path": "createlabel"}]}
+    out.write_text(yaml.safe_dump(document), encoding="utf-8")
+    report = replay(out)
+    assert report.exchanges == 6
+    assert [(d.index, d.kind) for d in report.differences] == [(1, "not replayed"), (4, "connection")]
+
+
 def test_the_replay_command_exits_0_on_a_faithful_recording(tmp_path: Path) -> None:
     out = tmp_path / "shipstation.yaml"
     record_shipstation(out)
