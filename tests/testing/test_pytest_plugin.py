@@ -53,6 +53,17 @@ def test_the_plugins_are_registered_once_in_this_run(pytestconfig: pytest.Config
     assert modules.count("inkship.scenarios.plugin") == 1
 
 
+class OnlyTheKitOption:
+    def getoption(self, name: str, default: object = None) -> object:
+        return name == "--inkship-sockets"
+
+
+def test_the_projects_scenarios_follow_the_kits_sockets_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    from inkship.scenarios.plugin import SOCKETS_ENV, sockets_wanted
+    monkeypatch.delenv(SOCKETS_ENV, raising=False)
+    assert sockets_wanted(OnlyTheKitOption()) is True  # type: ignore[arg-type]
+
+
 LAZY_TEST = '''
 import sys
 

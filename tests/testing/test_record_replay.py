@@ -100,8 +100,9 @@ def test_a_shipstation_recording_holds_no_secret_and_replays_clean(tmp_path: Pat
     first_answer = document["exchanges"][0]["response"]["json"]["orders"][0]
     assert seeded["shipTo"]["name"] == first_answer["shipTo"]["name"] != "Ada Lovelace"  # consistent fakes
     assert document["exchanges"][-1]["request"]["auth"] == "<refused-credentials>"
-    report = replay(out)
-    assert (report.exchanges, report.differences) == (6, []), report.text()
+    for sockets in (False, True):
+        report = replay(out, sockets=sockets)
+        assert (report.exchanges, report.differences) == (6, []), report.text()
 
 
 def test_an_inksoft_recording_holds_no_secret_and_replays_clean(tmp_path: Path) -> None:
