@@ -42,6 +42,12 @@ _ADDRESS_NAME_KEYS = {"name", "company", "companyname", "fullname", "attention"}
 _PERSON_KEYS = {"firstname", "lastname", "fullname", "customername", "buyername", "recipientname",
                 "shiptoname", "billtoname", "customerusername", "username", "createdby", "customer"}
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# An XML element holding text (plain or CDATA), and an address block (ShipTo, BillingAddress...).
+XML_TEXT = re.compile(r"<(?P<tag>[\w.:-]+)(?P<attrs>[^<>]*)>"
+                      r"(?:<!\[CDATA\[(?P<cdata>.*?)\]\]>|(?P<text>[^<]*))</(?P=tag)>", re.S)
+XML_ADDRESS_BLOCK = re.compile(
+    r"<(?P<tag>(?i:shipto|billto|soldto|shipfrom|customer|recipient|[\w.:-]*address))"
+    r"(?P<attrs>[^<>]*)>(?P<inner>.*?)</(?P=tag)>", re.S)
 
 _FIRST = ("Alex", "Blair", "Casey", "Drew", "Emery", "Finley", "Gray", "Harper", "Jordan", "Kai", "Logan",
           "Morgan", "Noel", "Parker", "Quinn", "Riley", "Sage", "Taylor")
@@ -107,7 +113,7 @@ class Masker:
             return self.fake_single_name(canonical, value)
         if canonical in _PERSON_KEYS or (in_address and canonical in _ADDRESS_NAME_KEYS):
             return self.fake_email(value) if EMAIL.fullmatch(value) else self.fake_name(value)
-        if in_address and canonical in _STREET_KEYS:
+        if canonical in _STREET_KEYS:  # street1, address1...: never anything but a street
             return self.fake_street(value)
         return EMAIL.sub(lambda m: self.fake_email(m.group(0)), value)
 
@@ -123,8 +129,25 @@ class Masker:
         return self.value_for(key, data, in_address)
 
     def mask_text(self, text: str) -> str:
-        """Free text (a body that is not JSON): emails faked, known credentials removed."""
+        """A body that is not JSON: XML elements masked by their tag names as JSON keys are (inside
+        ShipTo, BillTo or *Address blocks, Name and Company too), then emails faked and known
+        credentials removed anywhere."""
+        if text.lstrip().startswith("<"):
+            text = XML_ADDRESS_BLOCK.sub(self._xml_address_block, text)
+            text = XML_TEXT.sub(lambda m: self._xml_element(m, in_address=False), text)
         return self.scrub(EMAIL.sub(lambda m: self.fake_email(m.group(0)), text))
+
+    def _xml_element(self, match: re.Match[str], in_address: bool) -> str:
+        tag, value = match["tag"], match["cdata"] if match["cdata"] is not None else match["text"]
+        masked = self.value_for(tag, value, in_address)
+        if masked == value:
+            return match.group(0)
+        body = f"<![CDATA[{masked}]]>" if match["cdata"] is not None else masked
+        return f"<{tag}{match['attrs']}>{body}</{tag}>"
+
+    def _xml_address_block(self, match: re.Match[str]) -> str:
+        inner = XML_TEXT.sub(lambda m: self._xml_element(m, in_address=True), match["inner"])
+        return f"<{match['tag']}{match['attrs']}>{inner}</{match['tag']}>"
 
     def scrub(self, text: str, extra: Iterable[str] = ()) -> str:
         """Replace every credential value seen (longest first) anywhere in `text`."""

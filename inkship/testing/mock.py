@@ -65,9 +65,6 @@ class SimulatorMock(Generic[H]):
     def _prefixes(self) -> list[str]:
         raise NotImplementedError
 
-    def _base_url(self) -> str:
-        raise NotImplementedError
-
     def _make_handle(self, channel: ControlChannel, app: Any) -> H:
         raise NotImplementedError
 

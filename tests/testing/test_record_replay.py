@@ -159,6 +159,21 @@ def test_the_record_command_is_registered() -> None:
     assert outcome.exit_code == 0 and "--target" in outcome.output and "--port" in outcome.output
 
 
+def test_xml_bodies_are_masked_by_their_tags() -> None:
+    masker = Masker()
+    xml = ("<Orders><Order><CustomerEmail><![CDATA[ada@lovelace.example]]></CustomerEmail>"
+           "<ShipTo><Name><![CDATA[Ada Lovelace]]></Name><Company>Analytical Engines</Company>"
+           "<Address1>12 Analytical Way</Address1><City>Portland</City><Phone>503-555-0199</Phone></ShipTo>"
+           "<Items><Item><Name>Black tee</Name></Item></Items><ApiKey>k-123456</ApiKey></Order></Orders>")
+    masked = masker.mask_text(xml)
+    for personal in ("ada@lovelace.example", "Ada Lovelace", "Analytical Engines", "12 Analytical Way",
+                     "503-555-0199", "k-123456"):
+        assert personal not in masked, personal
+    assert "<City>Portland</City>" in masked and "<Name>Black tee</Name>" in masked
+    assert masked == masker.mask_text(xml)  # consistent
+    assert masked.count("<![CDATA[") == 2
+
+
 def test_fakes_are_consistent_within_a_recording_and_differ_between_recordings() -> None:
     first, second = Masker(), Masker()
     order = {"customerEmail": "ada@lovelace.example", "shipTo": SHIP_TO, "note": "mail ada@lovelace.example"}
