@@ -11,9 +11,10 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 from markupsafe import Markup, escape
 
 CSRF_FIELD = "csrf_token"
@@ -44,8 +45,11 @@ def install(app: Flask, url_prefix: str, *, site_name: str, home: str,
     app.register_error_handler(BadInput, _bad_input)
 
 
+_FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
+
+
 def _favicon() -> Response:
-    response = send_from_directory(assets.static_folder or "", "favicon.svg", mimetype="image/svg+xml")
+    response = Response(_FAVICON, mimetype="image/svg+xml")
     response.cache_control.max_age = 86400
     return response
 

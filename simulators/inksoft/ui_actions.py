@@ -81,7 +81,8 @@ def change_ship_to() -> Response:
         return current_state().update_order(ref, {"ShippingAddress": address})
 
     order = _perform(form, change)
-    return _to(f"/orders/{order['ID']}", f"Ship-to of order {order['ID']} {'removed' if remove else 'saved'}.")
+    done = "removed" if remove else "saved"
+    return _to(f"/orders/{order['ID']}", f"Ship-to of order {order['ID']} {done}.")
 
 
 @actions.post("/orders/delete")

@@ -173,18 +173,24 @@ def create_label() -> Response:
         if key and left.get(key, 0) > remaining.get(item["orderItemId"], 0):
             raise BadInput(f"Line {item.get('sku') or key}: {left[key]} unit(s) asked, "
                            f"{remaining.get(item['orderItemId'], 0)} left to ship.")
-    made = []
+    made: list[dict] = []
     for package in packages:
-        spec_for_package = {**spec, "items": package}
-        made += perform(spec_for_package, lambda s=spec_for_package: state().create_labels(s))["shipments"]
+        made += _label(spec, package)["shipments"]
     tracking = ", ".join(s["trackingNumber"] for s in made)
     return back_to("/order", f"Created {len(made)} label(s): {tracking}.", orderId=order["orderId"])
+
+
+def _label(spec: dict[str, Any], package: list[dict[str, Any]]) -> dict:
+    labelled = {**spec, "items": package}
+    made: dict = perform(labelled, lambda: state().create_labels(labelled))
+    return made
 
 
 @order_pages.post("/order/mark-shipped")
 def mark_shipped() -> Response:
     order_id = whole_number(request.form, "orderId", minimum=1)
-    body: dict[str, Any] = {"orderId": order_id, "carrierCode": (request.form.get("carrierCode") or "").strip(),
+    body: dict[str, Any] = {"orderId": order_id,
+                            "carrierCode": (request.form.get("carrierCode") or "").strip(),
                             "notifyCustomer": request.form.get("notifyCustomer") == "on",
                             "notifySalesChannel": request.form.get("notifySalesChannel") == "on"}
     for field in ("trackingNumber", "shipDate"):

@@ -69,6 +69,7 @@ def carriers_with_options() -> list[dict[str, Any]]:
 
 def order_or_404(order_id: int) -> dict:
     try:
-        return state().get_order(order_id)  # type: ignore[no-any-return]
+        order: dict = state().get_order(order_id)
+        return order
     except NotFoundError:
         raise BadInput(f"No order with orderId {order_id}.", 404) from None
