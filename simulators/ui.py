@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, redirect, render_template, request
 from inkship.simulators.control import SIM_PREFIX, current_sim
 from inkship.simulators.journal import JournalEntry
 
@@ -28,6 +28,21 @@ def install_pages(app: Flask, site_name: str, nav: tuple[tuple[str, str], ...]) 
             nav=(*nav, ("Request journal", UI_PREFIX + "/journal")))
     app.jinja_env.filters["mask_url"] = mask_url
     app.register_blueprint(journal_pages)
+    # `/__sim/` itself has no JSON to give; a browser sent there wants the pages.
+    app.add_url_rule(SIM_PREFIX + "/", "sim_pages_home", lambda: redirect(UI_PREFIX + "/"))
+
+
+def page_urls(inksoft_url: str, shipstation_url: str) -> list[tuple[str, str]]:
+    """Where each simulator's pages are, as `inkship sim` and `inkship demo --keep-running` print them."""
+    return [("InkSoft stores and orders", f"{inksoft_url}{UI_PREFIX}/"),
+            ("InkSoft new order", f"{inksoft_url}{UI_PREFIX}/orders/new"),
+            ("ShipStation orders", f"{shipstation_url}{UI_PREFIX}/orders"),
+            ("ShipStation shipments", f"{shipstation_url}{UI_PREFIX}/shipments"),
+            ("ShipStation webhooks", f"{shipstation_url}{UI_PREFIX}/webhooks"),
+            ("InkSoft request journal", f"{inksoft_url}{UI_PREFIX}/journal"),
+            ("ShipStation request journal", f"{shipstation_url}{UI_PREFIX}/journal"),
+            ("InkSoft state (JSON)", f"{inksoft_url}{SIM_PREFIX}/state"),
+            ("ShipStation state (JSON)", f"{shipstation_url}{SIM_PREFIX}/state")]
 
 
 def record_action(body: dict[str, Any], status: int) -> None:
