@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request
@@ -32,7 +33,16 @@ def register(app: Flask, config: Config) -> None:
         return
     app.extensions[_CONFIG_KEY] = config
     install(app, STATUS_PATH, site_name="inkship", home=STATUS_PATH)
+    app.jinja_env.filters["when"] = _when
     app.register_blueprint(status_pages)
+
+
+def _when(text: str | None) -> str:
+    """A stored ISO instant as a person reads it: `2026-12-03 07:57:30 UTC`."""
+    try:
+        return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if text else ""
+    except ValueError:
+        return text or ""
 
 
 def _config() -> Config:

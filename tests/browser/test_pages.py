@@ -1,0 +1,148 @@
+"""Every page in Chromium beyond the story: voiding a label, bad URLs answered with 400 or 404 and a
+message, each page at 390 px without sideways scrolling and passing axe-core, keyboard use, and a
+browser's favicon requests kept out of the request journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from inkship.demo.story import Demo
+from tests.browser.conftest import BrowserThread
+from tests.browser.pages import NARROW, check_page, new_page
+
+
+def _pages(world: Demo) -> list[tuple[str, str]]:
+    """(name, URL) of every kind of page, with the shop imported and one order shipped."""
+    inksoft, shipstation = world.inksoft.url, world.shipstation.url
+    return [("inksoft-stores", f"{inksoft}/__sim/ui/"),
+            ("inksoft-store", f"{inksoft}/__sim/ui/stores/{world.credentials.inksoft_store}"),
+            ("inksoft-order", f"{inksoft}/__sim/ui/orders/1001"),
+            ("inksoft-new-order", f"{inksoft}/__sim/ui/orders/new"),
+            ("inksoft-journal", f"{inksoft}/__sim/ui/journal"),
+            ("shipstation-orders", f"{shipstation}/__sim/ui/orders?status=all"),
+            ("shipstation-order", f"{shipstation}/__sim/ui/order?orderId={_first_order_id(world)}"),
+            ("shipstation-shipments", f"{shipstation}/__sim/ui/shipments"),
+            ("shipstation-fulfillments", f"{shipstation}/__sim/ui/fulfillments"),
+            ("shipstation-webhooks", f"{shipstation}/__sim/ui/webhooks"),
+            ("shipstation-journal", f"{shipstation}/__sim/ui/journal"),
+            ("shipstation-journal-entry", f"{shipstation}/__sim/ui/journal/1"),
+            ("status-sign-in", f"{world.receiver.url}/status")]
+
+
+def _first_order_id(world: Demo) -> int:
+    orders = requests.get(f"{world.shipstation.url}/__sim/state", timeout=10).json()["orders"]
+    return int(orders[0]["orderId"])
+
+
+def _imported_and_one_shipped(world: Demo) -> None:
+    world.engine().sync()
+    order_id = _first_order_id(world)
+    requests.post(f"{world.shipstation.url}/__sim/labels", json={"orderIds": [order_id]},
+                  timeout=10).raise_for_status()
+
+
+def test_every_page_fits_390_px_and_passes_axe(chromium: BrowserThread, world: Demo, artifacts: Path) -> None:
+    _imported_and_one_shipped(world)
+    pages = _pages(world)
+    secret = world.config.webhook.status_token or ""
+
+    def visit(browser: Any) -> None:
+        page = new_page(browser, NARROW)
+        for name, url in pages:
+            response = page.goto(url)
+            assert response is not None and response.status in (200, 401), name
+            check_page(page, artifacts, f"narrow-{name}")
+        page.get_by_label("Secret", exact=True).fill(secret)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Last runs").wait_for()
+        check_page(page, artifacts, "narrow-status")
+        page.context.close()
+
+    chromium.run(visit)
+
+
+def test_voiding_a_label_from_the_shipments_page(chromium: BrowserThread, world: Demo,
+                                                 artifacts: Path) -> None:
+    _imported_and_one_shipped(world)
+    shipment = requests.get(f"{world.shipstation.url}/__sim/state", timeout=10).json()["shipments"][0]
+
+    def void(browser: Any) -> None:
+        page = new_page(browser)
+        page.goto(f"{world.shipstation.url}/__sim/ui/shipments")
+        page.get_by_role("button", name=f"Void label {shipment['trackingNumber']}").click()
+        done = f"Voided the label of shipment {shipment['shipmentId']}"
+        page.get_by_role("status").filter(has_text=done).wait_for()
+        row = page.locator("tbody tr").filter(has_text=shipment["trackingNumber"])
+        assert "voided" in row.inner_text()
+        check_page(page, artifacts, "void-shipments")
+        page.context.close()
+
+    chromium.run(void)
+    state = requests.get(f"{world.shipstation.url}/__sim/state", timeout=10).json()
+    assert state["shipments"][0]["voided"] is True
+    order = next(o for o in state["orders"] if o["orderId"] == shipment["orderId"])
+    assert order["orderStatus"] == "awaiting_shipment"
+    journal = requests.get(f"{world.shipstation.url}/__sim/journal", params={"path": "/__sim/ui/void"},
+                           timeout=10).json()["requests"]
+    assert [entry["status"] for entry in journal] == [303]
+
+
+def test_bad_urls_answer_400_or_404_with_a_message(chromium: BrowserThread, world: Demo,
+                                                    artifacts: Path) -> None:
+    cases = [(f"{world.shipstation.url}/__sim/ui/order?orderId=abc", 400, "orderId must be a whole number"),
+             (f"{world.shipstation.url}/__sim/ui/order?orderId=424242", 404, "No order with orderId 424242"),
+             (f"{world.shipstation.url}/__sim/ui/orders?page=-1", 400, "page must be at least 1"),
+             (f"{world.inksoft.url}/__sim/ui/orders/abc", 404, "No order 'abc'"),
+             (f"{world.inksoft.url}/__sim/ui/stores/nowhere", 404, "No store 'nowhere'")]
+
+    def visit(browser: Any) -> None:
+        page = new_page(browser)
+        for number, (url, status, message) in enumerate(cases):
+            response = page.goto(url)
+            assert response is not None and response.status == status, url
+            assert message in page.get_by_role("alert").inner_text()
+            check_page(page, artifacts, f"bad-url-{number}")
+        page.context.close()
+
+    chromium.run(visit)
+
+
+def test_keyboard_reaches_the_skip_link_first_and_every_control_has_a_label(chromium: BrowserThread,
+                                                                           world: Demo) -> None:
+    _imported_and_one_shipped(world)
+    order_page = f"{world.shipstation.url}/__sim/ui/order?orderId={_first_order_id(world)}"
+
+    def keyboard(browser: Any) -> None:
+        page = new_page(browser)
+        page.goto(order_page)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        unlabelled = page.evaluate("""
+            [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+            .filter(e => !e.labels || e.labels.length === 0).map(e => e.name)""")
+        assert unlabelled == []
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.evaluate("[...document.images].every(i => i.hasAttribute('alt'))")
+        page.context.close()
+
+    chromium.run(keyboard)
+
+
+def test_favicon_requests_stay_out_of_the_journal(chromium: BrowserThread, world: Demo) -> None:
+    def browse(browser: Any) -> None:
+        page = new_page(browser)
+        for url in (f"{world.shipstation.url}/__sim/ui/orders", f"{world.shipstation.url}/favicon.ico",
+                    f"{world.inksoft.url}/__sim/ui/", f"{world.inksoft.url}/favicon.ico"):
+            response = page.goto(url)
+            assert response is not None and response.status == 200
+        page.context.close()
+
+    chromium.run(browse)
+    for base in (world.shipstation.url, world.inksoft.url):
+        journal = requests.get(f"{base}/__sim/journal", timeout=10).json()["requests"]
+        assert [e["path"] for e in journal if "favicon" in e["path"] or "/__sim/" in e["path"]] == []
