@@ -14,24 +14,34 @@ def fits_without_horizontal_scroll(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
+def axe_script() -> Path:
+    """axe-core's script, as the axe-playwright-python package ships it."""
+    import axe_playwright_python
+
+    return Path(axe_playwright_python.__file__).parent / "axe.min.js"
+
+
 def accessibility_violations(page: Any) -> str:
-    """axe-core (shipped inside the axe-playwright-python package) on the page; '' when it passes."""
-    from axe_playwright_python.sync_playwright import Axe
+    """axe-core's violations on the page, one line per rule and element; '' when it passes. The script is
+    in every page of the context already (`new_page`), so each check only runs it."""
+    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}: {node['target']}"
+                     for v in violations for node in v["nodes"])
 
-    results = Axe().run(page)
-    return "" if results.violations_count == 0 else results.generate_report()
 
-
-def check_page(page: Any, artifacts: Path, name: str) -> None:
-    """Screenshot the page, then require that it fits its width and passes axe."""
+def check_page(page: Any, artifacts: Path, name: str, *, axe: bool = False) -> None:
+    """Screenshot the page, then require that it fits its width (and passes axe: about a second a page,
+    so each kind of page is checked once, in test_pages.py)."""
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     width = page.viewport_size["width"]
     assert fits_without_horizontal_scroll(page), f"{name} scrolls sideways at {width} px"
-    report = accessibility_violations(page)
-    assert not report, f"{name} at {width} px:\n{report}"
+    if axe:
+        report = accessibility_violations(page)
+        assert not report, f"{name} at {width} px:\n{report}"
 
 
 def new_page(browser: Any, viewport: dict[str, int] = WIDE) -> Any:
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(10_000)
+    context.add_init_script(path=str(axe_script()))
     return context.new_page()

@@ -7,29 +7,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from inkship.demo.story import Demo
 from tests.browser.conftest import BrowserThread
-from tests.browser.pages import NARROW, check_page, new_page
+from tests.browser.pages import NARROW, accessibility_violations, axe_script, check_page, new_page
 
 
-def _pages(world: Demo) -> list[tuple[str, str]]:
-    """(name, URL) of every kind of page, with the shop imported and one order shipped."""
+def _pages(world: Demo, group: str) -> list[tuple[str, str]]:
+    """(name, URL) of every kind of page of one server, with the shop imported and one order shipped."""
     inksoft, shipstation = world.inksoft.url, world.shipstation.url
-    return [("inksoft-stores", f"{inksoft}/__sim/ui/"),
-            ("inksoft-store", f"{inksoft}/__sim/ui/stores/{world.credentials.inksoft_store}"),
-            ("inksoft-order", f"{inksoft}/__sim/ui/orders/1001"),
-            ("inksoft-new-order", f"{inksoft}/__sim/ui/orders/new"),
-            ("inksoft-journal", f"{inksoft}/__sim/ui/journal"),
-            ("shipstation-orders", f"{shipstation}/__sim/ui/orders?status=all"),
+    if group == "inksoft":
+        return [("inksoft-stores", f"{inksoft}/__sim/ui/"),
+                ("inksoft-store", f"{inksoft}/__sim/ui/stores/{world.credentials.inksoft_store}"),
+                ("inksoft-order", f"{inksoft}/__sim/ui/orders/1001"),
+                ("inksoft-new-order", f"{inksoft}/__sim/ui/orders/new"),
+                ("inksoft-journal", f"{inksoft}/__sim/ui/journal"),
+                ("inksoft-bad-url", f"{inksoft}/__sim/ui/orders/abc")]
+    return [("shipstation-orders", f"{shipstation}/__sim/ui/orders?status=all"),
             ("shipstation-order", f"{shipstation}/__sim/ui/order?orderId={_first_order_id(world)}"),
             ("shipstation-shipments", f"{shipstation}/__sim/ui/shipments"),
             ("shipstation-fulfillments", f"{shipstation}/__sim/ui/fulfillments"),
             ("shipstation-webhooks", f"{shipstation}/__sim/ui/webhooks"),
             ("shipstation-journal", f"{shipstation}/__sim/ui/journal"),
-            ("shipstation-journal-entry", f"{shipstation}/__sim/ui/journal/1"),
-            ("status-sign-in", f"{world.receiver.url}/status")]
+            ("shipstation-journal-entry", f"{shipstation}/__sim/ui/journal/1")]
 
 
 def _first_order_id(world: Demo) -> int:
@@ -44,21 +46,37 @@ def _imported_and_one_shipped(world: Demo) -> None:
                   timeout=10).raise_for_status()
 
 
-def test_every_page_fits_390_px_and_passes_axe(chromium: BrowserThread, world: Demo, artifacts: Path) -> None:
+@pytest.mark.parametrize("group", ["inksoft", "shipstation"])
+def test_every_simulator_page_fits_390_px_and_passes_axe(chromium: BrowserThread, world: Demo,
+                                                          artifacts: Path, group: str) -> None:
     _imported_and_one_shipped(world)
-    pages = _pages(world)
-    secret = world.config.webhook.status_token or ""
+    pages = _pages(world, group)
 
     def visit(browser: Any) -> None:
         page = new_page(browser, NARROW)
         for name, url in pages:
             response = page.goto(url)
-            assert response is not None and response.status in (200, 401), name
-            check_page(page, artifacts, f"narrow-{name}")
+            assert response is not None and response.status in (200, 404), name
+            check_page(page, artifacts, f"narrow-{name}", axe=True)
+        page.context.close()
+
+    chromium.run(visit)
+
+
+def test_the_status_page_fits_390_px_and_passes_axe(chromium: BrowserThread, world: Demo,
+                                                    artifacts: Path) -> None:
+    _imported_and_one_shipped(world)
+    secret = world.config.webhook.status_token or ""
+
+    def visit(browser: Any) -> None:
+        page = new_page(browser, NARROW)
+        response = page.goto(f"{world.receiver.url}/status")
+        assert response is not None and response.status == 401
+        check_page(page, artifacts, "narrow-status-sign-in", axe=True)
         page.get_by_label("Secret", exact=True).fill(secret)
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="Last runs").wait_for()
-        check_page(page, artifacts, "narrow-status")
+        check_page(page, artifacts, "narrow-status", axe=True)
         page.context.close()
 
     chromium.run(visit)
@@ -146,3 +164,18 @@ def test_favicon_requests_stay_out_of_the_journal(chromium: BrowserThread, world
     for base in (world.shipstation.url, world.inksoft.url):
         journal = requests.get(f"{base}/__sim/journal", timeout=10).json()["requests"]
         assert [e["path"] for e in journal if "favicon" in e["path"] or "/__sim/" in e["path"]] == []
+
+
+def test_the_accessibility_check_does_fail_a_bad_page(chromium: BrowserThread) -> None:
+    def check(browser: Any) -> str:
+        page = new_page(browser)
+        page.goto("about:blank")
+        page.set_content("<html><body><input name=q><img src=x.png></body></html>")
+        page.evaluate(axe_script().read_text())  # set_content does not run the context's init scripts
+        report = accessibility_violations(page)
+        page.context.close()
+        return report
+
+    report = chromium.run(check)
+    for rule in ("html-has-lang", "image-alt", "label"):
+        assert rule in report
