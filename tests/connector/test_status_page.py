@@ -12,12 +12,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 from inkship.connector.clients.inksoft import InkSoftClient
 from inkship.connector.clients.shipstation import ShipStationClient
+from inkship.connector.commands.context import Runtime
 from inkship.connector.config import Config, load_config
 from inkship.connector.engine.sync import SyncEngine
+from inkship.connector.logging import secrets_of
 from inkship.connector.state.store import StateStore
 from inkship.connector.web.app import create_app
 
-from tests.connector.test_cli_support import Sims, make_sims, write_config
+from tests.connector.test_cli_support import (
+    CapturedServe,
+    Sims,
+    invoke,
+    isolated_cli,  # noqa: F401 - a fixture
+    make_sims,
+    write_config,
+)
 
 STATUS_SECRET = "status-secret-4f1e9a7c2b"
 
@@ -134,3 +143,20 @@ def test_signing_out_forgets_the_session(app: Flask) -> None:
     client.post("/status/sign-out", data={"csrf_token": token.group(1)})
 
     assert client.get("/status").status_code == 401
+
+
+@pytest.mark.usefixtures("isolated_cli")
+def test_serve_prints_the_status_page_and_masks_its_secret(sims: Sims, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INKSHIP_WEBHOOK_STATUS_TOKEN", STATUS_SECRET)
+    served = CapturedServe()
+    path = write_config(tmp_path, sims.credentials)
+
+    result = invoke(sims, path, "-v", "serve", runtime=Runtime(session=sims.session, serve_forever=served))
+
+    assert result.exit_code == 0, result.output
+    assert "status page: http://127.0.0.1:8765/status" in result.output
+    assert STATUS_SECRET not in result.output
+    assert STATUS_SECRET in secrets_of(load_config(path, env={"INKSHIP_WEBHOOK_STATUS_TOKEN": STATUS_SECRET}))
+    [(app, _, _)] = served.calls
+    assert app.test_client().get("/status").status_code == 401
