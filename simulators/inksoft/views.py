@@ -74,7 +74,8 @@ def order_detail(order_ref: str) -> str:
         order = current_state().find_order(order_ref)
     except NotFound:
         raise BadInput(f"No order {order_ref!r} (give its ID or UniqueId).", 404) from None
-    item_names = {item.get("OrderRetailItemSizeId"): item.get("FullName") for item in order.get("Items") or []}
+    item_names = {item.get("OrderRetailItemSizeId"): item.get("FullName")
+                  for item in order.get("Items") or []}
     return render_template("inksoft/order.html", order=order, lines=order_lines(order), item_names=item_names,
                            unshipped=unshipped_quantities(order),
                            statuses=statuses_of(store_of(current_state(), order)), notice=notice())
