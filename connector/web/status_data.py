@@ -53,7 +53,7 @@ def snapshot(database: str | Path, secrets: Iterable[str | None],
 
 def _recent_rows(database: Path) -> tuple[list[dict], list[dict]]:
     """The latest links and written ledger rows, over a read-only connection (the store has no list)."""
-    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
+    with closing(sqlite3.connect(database.resolve().as_uri() + "?mode=ro", uri=True)) as conn:
         conn.row_factory = sqlite3.Row
         links = conn.execute(
             """SELECT order_key, inksoft_id, order_number, shipstation_order_id, shipstation_status, pending,
