@@ -17,6 +17,8 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from markupsafe import Markup, escape
 
+from inkship.secret_names import is_secret_name
+
 CSRF_FIELD = "csrf_token"
 _CSRF_KEY = "inkship_webui_csrf"
 MASK = "***"
@@ -101,10 +103,12 @@ def choice(source: Any, name: str, allowed: Any, *, default: str | None = None) 
 # A path segment of 16+ letters and digits mixed is a capability token (webhook URLs carry one).
 _SECRET_SEGMENT = re.compile(
     r"(?<=/)(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}(?=[/?#]|$)")
-_SECRET_QUERY = re.compile(r"(?i)([?&](?:[a-z_-]*(?:token|secret|key|password))=)[^&#]*")
+_QUERY_MEMBER = re.compile(r"([?&])([^=&#]+)=([^&#]*)")
 
 
 def mask_url(url: str) -> str:
     """A URL fit to show: capability tokens in its path and secret-named query values masked."""
     head, sep, rest = (url or "").partition("?")
-    return _SECRET_QUERY.sub(r"\1" + MASK, _SECRET_SEGMENT.sub(MASK, head) + sep + (sep and rest))
+    query = _QUERY_MEMBER.sub(lambda m: f"{m.group(1)}{m.group(2)}={MASK}" if is_secret_name(m.group(2))
+                              else m.group(0), sep + rest)
+    return _SECRET_SEGMENT.sub(MASK, head) + query
