@@ -1,0 +1,34 @@
+"""The page kit's pure parts: masking URLs for display and reading whole numbers from a form."""
+
+from __future__ import annotations
+
+import pytest
+
+from inkship.webui import BadInput, mask_url, whole_number
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("http://h:8765/webhooks/shipstation/Zq3xY8wV7uT6sR5qP4oN3mL2", "http://h:8765/webhooks/shipstation/***"),
+    ("http://h/x?SS-Password=abc&page=2", "http://h/x?SS-Password=***&page=2"),
+    ("http://h/shipments?storeID=310001&batchId=7", "http://h/shipments?storeID=310001&batchId=7"),
+    ("http://h/orders/100000001", "http://h/orders/100000001"),
+    ("", ""),
+])
+def test_mask_url(url: str, shown: str) -> None:
+    assert mask_url(url) == shown
+
+
+@pytest.mark.parametrize(("given", "reason"), [
+    ({"orderId": "abc"}, "orderId must be a whole number, not 'abc'"),
+    ({"orderId": ""}, "orderId is required"),
+    ({"orderId": "0"}, "orderId must be at least 1"),
+    ({"orderId": "1" * 13}, "whole number"),
+])
+def test_whole_number_refusals_name_the_field(given: dict, reason: str) -> None:
+    with pytest.raises(BadInput, match=reason):
+        whole_number(given, "orderId", minimum=1)
+
+
+def test_whole_number_reads_an_optional_field() -> None:
+    assert whole_number({}, "page", required=False) is None
+    assert whole_number({"page": " 3 "}, "page", minimum=1) == 3
