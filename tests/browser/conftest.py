@@ -19,7 +19,7 @@ import queue
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -116,12 +116,18 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def world() -> Iterator[Demo]:
+@contextmanager
+def demo_world() -> Iterator[Demo]:
     """The demo's world without its story: simulators, the shop's orders, `inkship serve` subscribed."""
     demo = Demo(echo=lambda text: None)
     with ExitStack() as stack:
         demo.start(stack)
         demo.seed()
         demo.subscribe()
+        yield demo
+
+
+@pytest.fixture
+def world() -> Iterator[Demo]:
+    with demo_world() as demo:
         yield demo

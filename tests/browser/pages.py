@@ -23,7 +23,7 @@ def axe_script() -> Path:
 
 def accessibility_violations(page: Any) -> str:
     """axe-core's violations on the page, one line per rule and element; '' when it passes. The script is
-    in every page of the context already (`new_page`), so each check only runs it."""
+    in every page of the context already (`new_page(..., axe=True)`), so each check only runs it."""
     violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}: {node['target']}"
                      for v in violations for node in v["nodes"])
@@ -40,8 +40,10 @@ def check_page(page: Any, artifacts: Path, name: str, *, axe: bool = False) -> N
         assert not report, f"{name} at {width} px:\n{report}"
 
 
-def new_page(browser: Any, viewport: dict[str, int] = WIDE) -> Any:
+def new_page(browser: Any, viewport: dict[str, int] = WIDE, *, axe: bool = False) -> Any:
+    """A page in a fresh context; with `axe`, axe-core is loaded into every page it opens."""
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(10_000)
-    context.add_init_script(path=str(axe_script()))
+    if axe:
+        context.add_init_script(path=str(axe_script()))
     return context.new_page()

@@ -4,6 +4,7 @@ browser's favicon requests kept out of the request journal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 import requests
 
 from inkship.demo.story import Demo
-from tests.browser.conftest import BrowserThread
+from tests.browser.conftest import BrowserThread, demo_world
 from tests.browser.pages import NARROW, accessibility_violations, axe_script, check_page, new_page
 
 
@@ -46,14 +47,21 @@ def _imported_and_one_shipped(world: Demo) -> None:
                   timeout=10).raise_for_status()
 
 
+@pytest.fixture(scope="module")
+def shop() -> Iterator[Demo]:
+    """One world for the tests that only look: the shop imported and one order shipped."""
+    with demo_world() as world:
+        _imported_and_one_shipped(world)
+        yield world
+
+
 @pytest.mark.parametrize("group", ["inksoft", "shipstation"])
-def test_every_simulator_page_fits_390_px_and_passes_axe(chromium: BrowserThread, world: Demo,
+def test_every_simulator_page_fits_390_px_and_passes_axe(chromium: BrowserThread, shop: Demo,
                                                           artifacts: Path, group: str) -> None:
-    _imported_and_one_shipped(world)
-    pages = _pages(world, group)
+    pages = _pages(shop, group)
 
     def visit(browser: Any) -> None:
-        page = new_page(browser, NARROW)
+        page = new_page(browser, NARROW, axe=True)
         for name, url in pages:
             response = page.goto(url)
             assert response is not None and response.status in (200, 404), name
@@ -63,14 +71,13 @@ def test_every_simulator_page_fits_390_px_and_passes_axe(chromium: BrowserThread
     chromium.run(visit)
 
 
-def test_the_status_page_fits_390_px_and_passes_axe(chromium: BrowserThread, world: Demo,
+def test_the_status_page_fits_390_px_and_passes_axe(chromium: BrowserThread, shop: Demo,
                                                     artifacts: Path) -> None:
-    _imported_and_one_shipped(world)
-    secret = world.config.webhook.status_token or ""
+    secret = shop.config.webhook.status_token or ""
 
     def visit(browser: Any) -> None:
-        page = new_page(browser, NARROW)
-        response = page.goto(f"{world.receiver.url}/status")
+        page = new_page(browser, NARROW, axe=True)
+        response = page.goto(f"{shop.receiver.url}/status")
         assert response is not None and response.status == 401
         check_page(page, artifacts, "narrow-status-sign-in", axe=True)
         page.get_by_label("Secret", exact=True).fill(secret)
@@ -108,13 +115,13 @@ def test_voiding_a_label_from_the_shipments_page(chromium: BrowserThread, world:
     assert [entry["status"] for entry in journal] == [303]
 
 
-def test_bad_urls_answer_400_or_404_with_a_message(chromium: BrowserThread, world: Demo,
+def test_bad_urls_answer_400_or_404_with_a_message(chromium: BrowserThread, shop: Demo,
                                                     artifacts: Path) -> None:
-    cases = [(f"{world.shipstation.url}/__sim/ui/order?orderId=abc", 400, "orderId must be a whole number"),
-             (f"{world.shipstation.url}/__sim/ui/order?orderId=424242", 404, "No order with orderId 424242"),
-             (f"{world.shipstation.url}/__sim/ui/orders?page=-1", 400, "page must be at least 1"),
-             (f"{world.inksoft.url}/__sim/ui/orders/abc", 404, "No order 'abc'"),
-             (f"{world.inksoft.url}/__sim/ui/stores/nowhere", 404, "No store 'nowhere'")]
+    cases = [(f"{shop.shipstation.url}/__sim/ui/order?orderId=abc", 400, "orderId must be a whole number"),
+             (f"{shop.shipstation.url}/__sim/ui/order?orderId=424242", 404, "No order with orderId 424242"),
+             (f"{shop.shipstation.url}/__sim/ui/orders?page=-1", 400, "page must be at least 1"),
+             (f"{shop.inksoft.url}/__sim/ui/orders/abc", 404, "No order 'abc'"),
+             (f"{shop.inksoft.url}/__sim/ui/stores/nowhere", 404, "No store 'nowhere'")]
 
     def visit(browser: Any) -> None:
         page = new_page(browser)
@@ -129,9 +136,8 @@ def test_bad_urls_answer_400_or_404_with_a_message(chromium: BrowserThread, worl
 
 
 def test_keyboard_reaches_the_skip_link_first_and_every_control_has_a_label(chromium: BrowserThread,
-                                                                           world: Demo) -> None:
-    _imported_and_one_shipped(world)
-    order_page = f"{world.shipstation.url}/__sim/ui/order?orderId={_first_order_id(world)}"
+                                                                           shop: Demo) -> None:
+    order_page = f"{shop.shipstation.url}/__sim/ui/order?orderId={_first_order_id(shop)}"
 
     def keyboard(browser: Any) -> None:
         page = new_page(browser)
@@ -151,17 +157,17 @@ def test_keyboard_reaches_the_skip_link_first_and_every_control_has_a_label(chro
     chromium.run(keyboard)
 
 
-def test_favicon_requests_stay_out_of_the_journal(chromium: BrowserThread, world: Demo) -> None:
+def test_favicon_requests_stay_out_of_the_journal(chromium: BrowserThread, shop: Demo) -> None:
     def browse(browser: Any) -> None:
         page = new_page(browser)
-        for url in (f"{world.shipstation.url}/__sim/ui/orders", f"{world.shipstation.url}/favicon.ico",
-                    f"{world.inksoft.url}/__sim/ui/", f"{world.inksoft.url}/favicon.ico"):
+        for url in (f"{shop.shipstation.url}/__sim/ui/orders", f"{shop.shipstation.url}/favicon.ico",
+                    f"{shop.inksoft.url}/__sim/ui/", f"{shop.inksoft.url}/favicon.ico"):
             response = page.goto(url)
             assert response is not None and response.status == 200
         page.context.close()
 
     chromium.run(browse)
-    for base in (world.shipstation.url, world.inksoft.url):
+    for base in (shop.shipstation.url, shop.inksoft.url):
         journal = requests.get(f"{base}/__sim/journal", timeout=10).json()["requests"]
         assert [e["path"] for e in journal if "favicon" in e["path"] or "/__sim/" in e["path"]] == []
 
