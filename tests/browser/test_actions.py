@@ -1,5 +1,5 @@
 """The other actions of the issue's bullets, in Chromium: in ShipStation the status tabs, search, store
-filter and paging, hold until a date and restore, mark as shipped without a label, the fulfillments
+filter, sorting and paging, hold until a date and restore, mark as shipped without a label, the fulfillments
 list, a webhook redelivery and the journal's filters and detail; in InkSoft an order from a template,
 a custom status, Complete, Cancelled, a new ship-to and deletion."""
 
@@ -41,6 +41,7 @@ def test_shipstation_actions(chromium: BrowserThread, world: Demo, artifacts: Pa
         page.get_by_role("button", name="Show").click()
         assert page.locator("tbody tr").filter(has_text=held["orderNumber"]).count() >= 1
 
+
         page.goto(f"{base}/order?orderId={held['orderId']}")
         page.get_by_label("Date", exact=True).fill("2031-01-05")
         page.get_by_role("button", name="Hold").click()
@@ -81,6 +82,15 @@ def test_shipstation_actions(chromium: BrowserThread, world: Demo, artifacts: Pa
         rows.first.get_by_role("link").click()
         assert "794600000001" in page.locator("pre").inner_text()
         check_page(page, artifacts, "shipstation-journal-entry")
+
+        bulk = [{"orderNumber": f"BULK-{n:02d}"} for n in range(30)]
+        seeded = requests.post(f"{world.shipstation.url}/__sim/seed", json={"orders": bulk}, timeout=10)
+        seeded.raise_for_status()
+        page.goto(f"{base}/orders?sortDir=ASC")
+        assert "Page 1 of 2" in page.locator(".pager").inner_text()
+        page.get_by_role("link", name="Next page").click()
+        assert "Page 2 of 2" in page.locator(".pager").inner_text()
+        assert page.locator("tbody tr").filter(has_text="BULK-29").count() == 1
         page.context.close()
 
     chromium.run(act)
