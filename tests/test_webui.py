@@ -32,3 +32,14 @@ def test_whole_number_refusals_name_the_field(given: dict, reason: str) -> None:
 def test_whole_number_reads_an_optional_field() -> None:
     assert whole_number({}, "page", required=False) is None
     assert whole_number({"page": " 3 "}, "page", minimum=1) == 3
+
+
+def test_pages_get_the_page_headers_and_api_answers_do_not() -> None:
+    from inkship.simulators.shipstation.app import create_app
+
+    client = create_app({"rate_limit": None}).test_client()
+    page = client.get("/__sim/ui/orders")
+    api = client.get("/orders")  # 401 JSON without credentials: the API's own answer
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" not in api.headers and "X-Frame-Options" not in api.headers

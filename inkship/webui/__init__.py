@@ -45,6 +45,24 @@ def install(app: Flask, url_prefix: str, *, site_name: str, home: str,
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.jinja_env.globals.update(csrf_field=csrf_field, ui_home=home, site_name=site_name, nav=nav)
     app.register_error_handler(BadInput, _bad_input)
+    app.after_request(_page_headers)
+
+
+# Pages load nothing from elsewhere but product images, run no script, and may not be framed (their
+# forms act); API answers (JSON, XML) are left exactly as the simulated APIs send them.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src * data:; script-src 'none'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _page_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers.update(PAGE_HEADERS)
+    return response
 
 
 _FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
