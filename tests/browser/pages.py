@@ -43,7 +43,7 @@ def check_page(page: Any, artifacts: Path, name: str, *, axe: bool = False) -> N
 def new_page(browser: Any, viewport: dict[str, int] = WIDE, *, axe: bool = False) -> Any:
     """A page in a fresh context; with `axe`, axe-core is loaded into every page it opens."""
     context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # generous: CI machines are shared
     if axe:
         context.add_init_script(path=str(axe_script()))
     return context.new_page()
