@@ -18,13 +18,13 @@ from inkship.connector.config import Config
 from inkship.connector.logging import secrets_of
 from inkship.connector.web.status_data import CHART_HOURS, snapshot
 
-from inkship.webui import BadInput, install, require_csrf
+from inkship.webui import BadInput, install, protect
 
 STATUS_PATH = "/status"
 COOKIE = "inkship_status"
 _CONFIG_KEY = "inkship_status_config"
 
-status_pages = Blueprint("status_page", __name__, template_folder="templates")
+status_pages = protect(Blueprint("status_page", __name__, template_folder="templates"))
 
 
 def register(app: Flask, config: Config) -> None:
@@ -87,7 +87,6 @@ def status_json() -> Any:
 
 @status_pages.post(STATUS_PATH + "/sign-in")
 def sign_in() -> Response:
-    require_csrf()
     secret = _config().webhook.status_token or ""
     given = request.form.get("secret") or ""
     if not hmac.compare_digest(given.encode(), secret.encode()):
@@ -100,7 +99,6 @@ def sign_in() -> Response:
 
 @status_pages.post(STATUS_PATH + "/sign-out")
 def sign_out() -> Response:
-    require_csrf()
     response: Response = redirect(STATUS_PATH, code=303)  # type: ignore[assignment]
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -19,13 +19,12 @@ from inkship.simulators.inksoft.order_admin import (
 from inkship.simulators.inksoft.routes import current_state
 from inkship.simulators.ui import UI_PREFIX, record_action
 
-from inkship.webui import BadInput, require_csrf
+from inkship.webui import BadInput, protect
 
-actions = Blueprint("inksoft_actions", __name__, url_prefix=UI_PREFIX)
+actions = protect(Blueprint("inksoft_actions", __name__, url_prefix=UI_PREFIX))
 
 
 def _perform(body: dict[str, Any], action: Callable[[], dict]) -> dict:
-    require_csrf()
     try:
         result = action()
     except NotFound as exc:

@@ -8,9 +8,10 @@ from inkship.simulators.control import current_sim
 from inkship.simulators.shipstation.ui_support import back_to, notice, perform, state, succeeded
 from inkship.simulators.ui import UI_PREFIX
 
-from inkship.webui import choice, whole_number
+from inkship.webui import choice, protect, whole_number
 
-list_pages = Blueprint("shipstation_lists", __name__, url_prefix=UI_PREFIX, template_folder="templates")
+list_pages = protect(Blueprint("shipstation_lists", __name__, url_prefix=UI_PREFIX,
+                               template_folder="templates"))
 
 PAGE_SIZE = 50
 

@@ -22,9 +22,10 @@ from inkship.simulators.shipstation.ui_support import (
 )
 from inkship.simulators.ui import UI_PREFIX
 
-from inkship.webui import BadInput, choice, whole_number
+from inkship.webui import BadInput, choice, protect, whole_number
 
-order_pages = Blueprint("shipstation_orders", __name__, url_prefix=UI_PREFIX, template_folder="templates")
+order_pages = protect(Blueprint("shipstation_orders", __name__, url_prefix=UI_PREFIX,
+                                template_folder="templates"))
 
 PAGE_SIZE = 25
 # A label form offers this many package columns; more parcels are more labels of the same form.
