@@ -136,6 +136,10 @@ def test_a_form_without_the_token_changes_nothing(api: ApiClient) -> None:
     forged = api.client.post("/__sim/ui/labels", data={"orderId": order["orderId"], "csrf_token": "x" * 43})
     assert response.status_code == 400 and forged.status_code == 400
     assert api.get("/shipments").json["total"] == 0
+    # The token is checked before the view reads anything: no order lookup, no journal entry.
+    probe = api.client.post("/__sim/ui/order/label", data={"orderId": "abc"})
+    assert "did not come from this page" in probe.get_data(as_text=True)
+    assert api.client.get("/__sim/journal?path_prefix=/__sim/ui").get_json()["requests"] == []
 
 
 def test_bulk_labels_then_void_from_the_shipments_page(api: ApiClient) -> None:
