@@ -29,10 +29,11 @@ def accessibility_violations(page: Any) -> str:
                      for v in violations for node in v["nodes"])
 
 
-def check_page(page: Any, artifacts: Path, name: str, *, axe: bool = False) -> None:
-    """Screenshot the page, then require that it fits its width (and passes axe: about a second a page,
-    so each kind of page is checked once, in test_pages.py)."""
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+def check_page(page: Any, artifacts: Path | None, name: str, *, axe: bool = False) -> None:
+    """Screenshot the page (into `artifacts`, unless None), then require that it fits its width (and
+    passes axe: about a second a page, so each kind of page is checked once, in test_pages.py)."""
+    if artifacts is not None:
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     width = page.viewport_size["width"]
     assert fits_without_horizontal_scroll(page), f"{name} scrolls sideways at {width} px"
     if axe:
