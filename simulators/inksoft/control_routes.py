@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from inkship.simulators.control import SIM_PREFIX
 from inkship.simulators.inksoft.errors import NotFound
+from inkship.simulators.inksoft.order_admin import delete_order
 from inkship.simulators.inksoft.routes import current_state
 from inkship.simulators.inksoft.state import QUIRKS
 from inkship.simulators.inksoft.times import render_dates
@@ -55,9 +56,9 @@ def change_order(order_ref: str) -> Response | tuple[Response, int]:
 
 
 @sim_routes.delete("/orders/<order_ref>")
-def delete_order(order_ref: str) -> Response | tuple[Response, int]:
+def delete(order_ref: str) -> Response | tuple[Response, int]:
     try:
-        return jsonify(_as_json(current_state().delete_order(order_ref)))
+        return jsonify(_as_json(delete_order(current_state(), order_ref)))
     except NotFound as exc:
         return _error(exc.message, 404)
 

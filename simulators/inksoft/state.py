@@ -352,13 +352,6 @@ class InkSoftState:
             timeline = [*(order.get("Timeline") or []), {"Event": "Order canceled", "Comment": None}]
             return self.update_order(order["ID"], {"Status": "Canceled", "Timeline": timeline})
 
-    def delete_order(self, order_ref: Any) -> dict:
-        """Remove an order outright, as a store admin purging it would (GetOrder then answers 404)."""
-        with self.lock:
-            order = self._find(order_ref)
-            del self.orders[order["ID"]]
-            return copy.deepcopy(order)
-
     def list_orders(self, store_uri: str | None = None) -> list[dict]:
         """Every order (of one store when named), by ID; for the control plane and the HTML views."""
         with self.lock:
