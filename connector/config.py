@@ -50,7 +50,8 @@ class InkSoftConfig:
     publisher_id: str | None = field(default=None, metadata={"numeric_id": True})
     api_key: str | None = _secret()
     page_size: int = _bounded(100, 1, 1000)
-    timeout: float = _bounded(30.0, 0.001)
+    timeout: float = _bounded(30.0, 0.001)  # seconds without a byte before a read gives up
+    deadline: float = _bounded(120.0, 0.001)  # seconds one whole call may take, however the bytes trickle
     batch_read: bool = True
     # Sends the inferred CarrierName/ShippingServiceType/ShippedDate/Items with CreateOrderShipments.
     send_shipment_details: bool = True
@@ -63,6 +64,7 @@ class ShipStationConfig:
     api_secret: str | None = _secret()
     store_id: int | None = None
     timeout: float = _bounded(30.0, 0.001)
+    deadline: float = _bounded(120.0, 0.001)
     requests_per_minute: int = _bounded(40, 0)  # 0 turns the client-side limiter off
     page_size: int = _bounded(500, 1, 500)
 

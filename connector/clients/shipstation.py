@@ -32,6 +32,7 @@ class ShipStationClient:
                  **http_kw: Any) -> None:
         self.config = config
         http_kw.setdefault("requests_per_minute", config.requests_per_minute or None)
+        http_kw.setdefault("deadline", config.deadline)
         self.http = ApiHttp("shipstation", config.base_url, session, config.timeout,
                             auth=(config.api_key or "", config.api_secret or ""),
                             secrets=[config.api_key, config.api_secret], **http_kw)
