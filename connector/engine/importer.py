@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,17 @@ class Outgoing:
 
 
 def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
+    turns = import_in_turns(ctx, dry_run)
+    while True:
+        try:
+            next(turns)
+        except StopIteration as done:
+            return done.value
+
+
+def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, ImportReport]:
+    """The import pass, pausing before each `createorders` call: several stores sharing one ShipStation
+    budget take turns batch by batch (`engine/stores.py`). Returns the report."""
     state = ctx.state
     start, started = ctx.poll_window(CURSOR)
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
@@ -65,6 +77,7 @@ def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
 
     outgoing = [out for order in orders if (out := _plan(ctx, order, report, dry_run)) is not None]
     for first in range(0, len(outgoing), BATCH):
+        yield
         _send(ctx, outgoing[first:first + BATCH], report, dry_run)
 
     if not dry_run:
