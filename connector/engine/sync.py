@@ -47,7 +47,7 @@ class SyncEngine:
                  stores: list[str] | None = None) -> None:
         self.config = config
         self.shipstation = shipstation
-        self.state = state
+        self.database = state  # every store's rows; `state` below is the first store's view
         self.clock = clock
         every = configured_stores(config)
         state.bind_stores([(store.name, store.inksoft.base_url) for store in every])
@@ -69,6 +69,7 @@ class SyncEngine:
             for store in chosen}
         self.context = next(iter(self.contexts.values()))
         self.inksoft = self.context.inksoft
+        self.state = self.context.state
 
     @property
     def several(self) -> bool:
@@ -83,7 +84,7 @@ class SyncEngine:
         return self.context.store_domain
 
     def close(self) -> None:
-        self.state.close()
+        self.database.close()
 
     # -- the passes ------------------------------------------------------------------------------
 
