@@ -37,8 +37,9 @@ class SyncEngine:
     """Import InkSoft orders into ShipStation and write ShipStation labels back to InkSoft, for every
     configured InkSoft store (`connector/stores.py`) on one ShipStation account.
 
-    `inksoft` is the client of the first configured store; the others' are made by `inksoft_for`
-    (default: like it, see `stores.sibling_client`). `stores` narrows the run to those names."""
+    `inksoft` is the client of a single store; with several, each store's client is made by
+    `inksoft_for` (default: like `inksoft`, see `stores.sibling_client`). `stores` narrows the run
+    to those store names."""
 
     def __init__(self, config: Config, inksoft: InkSoftClient, shipstation: ShipStationClient,
                  state: StateStore, clock: Callable[[], datetime] = utcnow,
@@ -58,7 +59,7 @@ class SyncEngine:
         self._resources: dict[str, dict[str, Any]] = {}  # a webhook's batch, fetched once for all stores
         # The narrow view each pass gets: clients, this store's state, status table, settings, clock.
         self.contexts = {store.name: PassContext(
-            inksoft=inksoft if store.name == every[0].name else make_client(store),
+            inksoft=inksoft if inksoft.config == store.inksoft else make_client(store),
             shipstation=shipstation if len(every) == 1 else StoreShipStation(
                 shipstation, store=store.name, list_store_id=filters[store.name], owner_of=owner_of,
                 first=store.name == every[0].name, resources=self._resources),
