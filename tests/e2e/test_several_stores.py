@@ -20,7 +20,8 @@ THIRD_STORE_URI = "lakeside_band"
 
 
 def ready(**fields: Any) -> dict[str, Any]:
-    return {"ProductionStatus": "Ready to Ship", "ShippingAddress": True, "Items": [{"Quantity": 2}], **fields}
+    return {"ProductionStatus": "Ready to Ship", "ShippingAddress": True, "Items": [{"Quantity": 2}],
+            **fields}
 
 
 def two_stores(world: World, **team: Any) -> Config:
@@ -76,7 +77,8 @@ def test_write_backs_go_to_the_store_whose_order_was_shipped(world):
     world.create_labels(orderNumbers=["201"])
     world.clock.advance(60)
     report = world.engine(config=config).sync()
-    assert [(line.store, line.order_ref) for line in report.shipback_report.of("written")] == [("team", "#201")]
+    written = report.shipback_report.of("written")
+    assert [(line.store, line.order_ref) for line in written] == [("team", "#201")]
     assert world.inksoft_order(201)["ProductionStatus"] == "Complete"
     assert world.inksoft_order(101)["Shipments"] == []
     # The write went to the team store's own URL, and no store saw the other's label as "not ours".
@@ -105,7 +107,8 @@ def test_a_store_whose_credentials_are_refused_is_reported_and_the_others_sync(w
 def test_an_inksoft_outage_of_one_store_leaves_the_others_going(world):
     config = two_stores(world)
     world.add_orders(ready(ID=101), ready(ID=201, StoreUri=SECOND_STORE_URI))
-    world.add_fault(INKSOFT_HOST, method="GET", path=f"/{SECOND_STORE_URI}/Api2/.*", action="status", status=503)
+    world.add_fault(INKSOFT_HOST, method="GET", path=f"/{SECOND_STORE_URI}/Api2/.*", action="status",
+                    status=503)
     report = world.engine(config=config).sync()
     assert "store team: import: " in report.error and by_store(world) == {MAIN_SS: ["101"]}
     world.session.delete(f"{INKSOFT_HOST}/__sim/faults", timeout=10).raise_for_status()
@@ -145,7 +148,8 @@ def test_stores_take_turns_on_the_shared_shipstation_budget(world):
     """A store with 350 new orders does not make a store with 120 wait for all of its batches."""
     config = two_stores(world)
     world.inksoft_state.seed({"stores": [{"StoreUri": THIRD_STORE_URI, "StoreId": 1203}]})
-    third = StoreConfig(name="band", base_url=f"{INKSOFT_HOST}/{THIRD_STORE_URI}", shipstation_store_id=THIRD_SS)
+    third = StoreConfig(name="band", base_url=f"{INKSOFT_HOST}/{THIRD_STORE_URI}",
+                        shipstation_store_id=THIRD_SS)
     config = dataclasses.replace(config, inksoft=dataclasses.replace(
         config.inksoft, stores=(*config.inksoft.stores, third)))
     world.add_orders(*[ready(ID=1000 + n) for n in range(350)],
