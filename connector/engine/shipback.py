@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from inkship.connector.engine.context import LOCKED, PassContext
 from inkship.connector.engine.reports import ShipbackReport
@@ -25,7 +26,7 @@ from inkship.connector.mapping.shipments import (
     writeback_for,
 )
 from inkship.connector.mapping.times import parse_pacific
-from inkship.connector.state.store import Link
+from inkship.connector.state.store import Link, StateStore
 
 log = logging.getLogger("inkship.shipback")
 
@@ -76,15 +77,43 @@ def handle_webhook(ctx: PassContext, payload: Any) -> ShipbackReport:
                    if event not in SHIP_EVENTS else "ship notice without a resource_url")
         return report
     try:
-        body = ctx.shipstation.fetch_resource(url)
+        shipments = _every_page(ctx, url)
     except UnsafeResourceUrl as exc:
         log.warning("webhook refused: %s", exc)
         ctx.state.record_problem("webhook", REFUSED_URL, str(exc))
         report.add("refused", "webhook", str(exc))
         return report
-    shipments = [s for s in body.get("shipments") or [] if isinstance(s, dict)]
     process_shipments(ctx, _with_items(ctx, shipments), report, dry_run=False)
     return report
+
+
+def _every_page(ctx: PassContext, url: str) -> list[dict[str, Any]]:
+    """The shipments of a ship notice's `resource_url`, every page of them: a batch of more labels than
+    one page holds (100 by default) is answered in pages, `page` and `pages` in the body. The URL is
+    fetched as given, then with `page=2`, `page=3`... (its other parameters kept)."""
+    shipments: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    page, pages = 1, 1
+    while page <= pages:
+        body = ctx.shipstation.fetch_resource(url if page == 1 else _with_page(url, page))
+        listed = body.get("shipments")
+        fresh = [s for s in listed if isinstance(s, dict) and s.get("shipmentId") not in seen] \
+            if isinstance(listed, list) else []
+        seen.update(s.get("shipmentId") for s in fresh)
+        shipments += fresh
+        reported = body.get("pages")
+        pages = reported if isinstance(reported, int) and not isinstance(reported, bool) else 1
+        if not fresh:
+            break  # a page of nothing new (a server ignoring `page`): stop, never loop
+        page += 1
+    return shipments
+
+
+def _with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+             if name.lower() != "page"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("page", str(page))])))
 
 
 def _with_items(ctx: PassContext, shipments: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -237,13 +266,16 @@ def write_back(ctx: PassContext, current: OrderState, label: Label, prepare: Pre
     row = state.ledger_get(label.ledger_id)
     if row is not None and row.state != "pending":
         return WriteBack("duplicate", f"already {row.state}")
-    if current.has_tracking(label.tracking_number):
-        if not dry_run:
-            state.ledger_mark_written(label.ledger_id, order_key=current.order_key,
-                                      inksoft_id=current.inksoft_id, tracking_number=label.tracking_number)
-            state.resolve_problem(current.ref, WRITE_FAILED)
-        return WriteBack("duplicate", "tracking number already on the InkSoft order", found_on_order=True)
     try:
+        # Inside the error handling: an order whose packages cannot be read (Shipments not a list, say)
+        # leaves the write-back pending and reported, to be retried, never lost.
+        if current.has_tracking(label.tracking_number):
+            if not dry_run:
+                state.ledger_mark_written(label.ledger_id, order_key=current.order_key,
+                                          inksoft_id=current.inksoft_id,
+                                          tracking_number=label.tracking_number)
+                state.resolve_problem(current.ref, WRITE_FAILED)
+            return WriteBack("duplicate", "tracking number already on the InkSoft order", found_on_order=True)
         writeback = prepare(current)
         if writeback is None:
             return _nothing_to_write(ctx, current, label, dry_run)
@@ -254,7 +286,7 @@ def write_back(ctx: PassContext, current: OrderState, label: Label, prepare: Pre
                                    inksoft_id=current.inksoft_id, tracking_number=label.tracking_number,
                                    payload=_payload(writeback))
         if claim is None:
-            return WriteBack("duplicate", "being written by another inkship process")
+            return _claimed_elsewhere(state, label)
         ctx.maybe_crash("shipback.after_ledger_pending")
         if claim.recovering:
             # An earlier attempt may have reached InkSoft: read the order afresh before writing.
@@ -279,6 +311,16 @@ def write_back(ctx: PassContext, current: OrderState, label: Label, prepare: Pre
         state.set_link_status(current.order_key, "shipped")
     current.count(writeback)
     return WriteBack("written", _describe(writeback))
+
+
+def _claimed_elsewhere(state: StateStore, label: Label) -> WriteBack:
+    """Another claim holds the label. A live process is writing it; a stopped one never will, so the
+    label is pending until its lease ends and a later pass writes it."""
+    holder = state.ledger_holder(label.ledger_id)
+    if holder is not None and holder.stopped:
+        return WriteBack("pending", f"claimed by a stopped inkship process; written by the first pass after "
+                                    f"its lease ends ({holder.expires:%Y-%m-%d %H:%M:%S} UTC)")
+    return WriteBack("duplicate", "being written by another inkship process")
 
 
 def defer(ctx: PassContext, order_key: str, inksoft_id: int, label: Label, error: InkshipError | str,

@@ -32,6 +32,20 @@ STORES_STEP = [
     "CREATE UNIQUE INDEX problems_open ON problems (store, order_ref, kind) WHERE resolved_at IS NULL",
     "ALTER TABLE runs ADD COLUMN store TEXT NOT NULL DEFAULT ''",
     "CREATE TABLE stores (name TEXT PRIMARY KEY, base_url TEXT NOT NULL, first_seen TEXT NOT NULL)",
+    """CREATE TABLE store_retries (
+        store TEXT NOT NULL DEFAULT '',
+        inksoft_id INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (store, inksoft_id)
+    )""",
+    """INSERT INTO store_retries (store, inksoft_id, attempts, next_at, reason, first_seen)
+       SELECT '', inksoft_id, attempts, next_at, reason, first_seen FROM retries""",
+    "DROP TABLE retries",
+    "ALTER TABLE store_retries RENAME TO retries",
+    "CREATE INDEX links_of_store_order ON links (store, store_id, inksoft_id)",
 ]
 
 # Each step is a list of statements run in one transaction; step N leaves user_version at N.
@@ -85,6 +99,21 @@ MIGRATIONS: list[list[str]] = [
             finished_at TEXT,
             summary TEXT
         )""",
+    ],
+    [
+        # Orders InkSoft listed but could not give (deleted or moved between the two calls, or an
+        # unreadable answer): read again after a back-off, without holding back the others.
+        """CREATE TABLE retries (
+            inksoft_id INTEGER PRIMARY KEY,
+            attempts INTEGER NOT NULL,
+            next_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            first_seen TEXT NOT NULL
+        )""",
+        # An order keeps the orderKey it was first imported under (older versions keyed on UniqueId),
+        # found by its InkSoft identity.
+        "CREATE INDEX links_store_order ON links (store_id, inksoft_id)",
+        "CREATE INDEX ledger_order ON ledger (order_key)",
     ],
     STORES_STEP,
 ]

@@ -8,7 +8,7 @@ import sqlite3
 
 # Every table whose rows name their store (`stores` itself is kept apart).
 MOVE_ROWS = tuple(f"UPDATE OR IGNORE {table} SET store = ? WHERE store = ?"  # noqa: S608 -- fixed names
-                  for table in ("links", "ledger", "cursors", "problems", "runs"))
+                  for table in ("links", "ledger", "cursors", "problems", "runs", "retries"))
 
 
 def same_url(url: str) -> str:
