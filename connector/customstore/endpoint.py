@@ -17,6 +17,7 @@ from inkship.connector.customstore.shipnotify import (
     MAX_NOTICE_BYTES,
     handle_ship_notice,
     parse_ship_notice,
+    retry_pending_notices,
 )
 from inkship.connector.errors import (
     AuthError,
@@ -139,6 +140,8 @@ def register(app: Flask, config: Config, engines: Engines) -> None:
             page = export_page(engine.inksoft, engine.status_table, config.mapping,
                                config.shipstation.store_id, start, end, number,
                                store_domain=engine.store_domain)
+            # ShipStation's regular pull is this endpoint's polling pass: notices left pending go again.
+            retry_pending_notices(engine)
         log.info("custom store export %s..%s page %d/%d: %d orders, %d left out",
                  start.isoformat(), end.isoformat(), number, page.pages, len(page.orders), len(page.skipped))
         return Response(page.render(), content_type=XML)
@@ -151,6 +154,7 @@ def register(app: Flask, config: Config, engines: Engines) -> None:
         notice = parse_ship_notice(body, request.args)
         with engines.use() as engine:
             outcome = handle_ship_notice(notice, engine, config)
+            retry_pending_notices(engine)  # the next notice retries what an earlier one left pending
         body_text = (f'<?xml version="1.0" encoding="utf-8"?>\n<ShipNoticeResult>'
                      f"<Status>{outcome}</Status></ShipNoticeResult>\n")
         return Response(body_text, content_type=XML)
