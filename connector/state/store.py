@@ -15,8 +15,8 @@ from inkship.connector.state.ledger import LEDGER_STATES, Claim, Ledger, LedgerR
 RETRY_FIRST_DELAY = timedelta(minutes=5)
 RETRY_MAX_DELAY = timedelta(days=1)
 
-__all__ = ["DEFAULT_CLAIM_SECONDS", "Claim", "LedgerRow", "Link", "Problem", "Retry", "RunRecord",
-           "StateStore", "utcnow"]
+__all__ = ["DEFAULT_CLAIM_SECONDS", "LEDGER_STATES", "Claim", "LedgerRow", "Link", "Problem", "Retry",
+           "RunRecord", "StateStore", "utcnow"]
 
 
 @dataclass
