@@ -19,6 +19,7 @@ from inkship.connector.engine.context import LOCKED, PassContext
 from inkship.connector.engine.reports import ShipbackReport
 from inkship.connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
 from inkship.connector.mapping.items import ItemRef
+from inkship.connector.mapping.reading import shown
 from inkship.connector.mapping.shipments import (
     InkSoftShipment,
     find_package_with_tracking,
@@ -47,11 +48,14 @@ def run_shipback(ctx: PassContext, dry_run: bool) -> ShipbackReport:
     start, started = ctx.poll_window(CURSOR)
     report = ShipbackReport(dry_run=dry_run, window_start=start, window_end=started)
 
-    shipments = {s["shipmentId"]: s for s in ctx.shipstation.iter_shipments(create_date_start=start)}
+    listed = list(ctx.shipstation.iter_shipments(create_date_start=start))
+    shipments = {s["shipmentId"]: s for s in listed if _usable(s)}
+    odd = [s for s in listed if not _usable(s)]  # reported as ignored, never a crash
     # A label voided now may be older than the window: voids are looked up by their own date.
     # (The client turns datetime filters into ShipStation's Pacific text.)
     for voided in ctx.shipstation.iter_shipments(include_items=False, voidDateStart=start):
-        shipments[voided["shipmentId"]] = {**shipments.get(voided["shipmentId"], {}), **voided}
+        if _usable(voided):
+            shipments[voided["shipmentId"]] = {**shipments.get(voided["shipmentId"], {}), **voided}
     # Write-backs left pending by an earlier run whose shipments fell out of the window.
     # (Negative ids are Custom Store ship notices, settled by their own path, not ShipStation shipments.)
     missing = [row for row in state.ledger_pending()
@@ -59,9 +63,9 @@ def run_shipback(ctx: PassContext, dry_run: bool) -> ShipbackReport:
     for order_id in dict.fromkeys(_shipstation_order_id(state.get_link(row.order_key)) for row in missing):
         if order_id is not None:
             shipments.update((s["shipmentId"], s)
-                             for s in ctx.shipstation.iter_shipments(orderId=order_id))
+                             for s in ctx.shipstation.iter_shipments(orderId=order_id) if _usable(s))
 
-    process_shipments(ctx, shipments.values(), report, dry_run)
+    process_shipments(ctx, [*shipments.values(), *odd], report, dry_run)
     if not dry_run:
         state.set_cursor(CURSOR, started)
     return report
@@ -72,9 +76,12 @@ def handle_webhook(ctx: PassContext, payload: Any) -> ShipbackReport:
     report = ShipbackReport()
     event = payload.get("resource_type") if isinstance(payload, dict) else None
     url = payload.get("resource_url") if isinstance(payload, dict) else None
-    if event not in SHIP_EVENTS or not isinstance(url, str) or not url:
-        report.add("ignored", "-", f"webhook {event or '(no resource_type)'} is not a ship notice"
-                   if event not in SHIP_EVENTS else "ship notice without a resource_url")
+    if not isinstance(event, str) or event not in SHIP_EVENTS:
+        named = event[:60] if isinstance(event, str) and event else shown(event) if event else None
+        report.add("ignored", "-", f"webhook {named or '(no resource_type)'} is not a ship notice")
+        return report
+    if not isinstance(url, str) or not url:
+        report.add("ignored", "-", "ship notice without a resource_url")
         return report
     try:
         shipments = _every_page(ctx, url)
@@ -126,8 +133,16 @@ def _with_items(ctx: PassContext, shipments: list[dict[str, Any]]) -> list[dict[
         return shipments
     listed = ctx.shipstation.iter_shipments(create_date_start=min(created),
                                                createDateEnd=max(created) + SPAN_END_MARGIN)
-    with_items = {s["shipmentId"]: s for s in listed}
-    return [with_items.get(s.get("shipmentId"), s) for s in shipments]
+    with_items = {s["shipmentId"]: s for s in listed if _usable(s)}
+    return [with_items.get(s["shipmentId"], s) if _usable(s) else s for s in shipments]
+
+
+def _usable(shipment: Any) -> bool:
+    """A shipment the ledger can key: an object with an integer shipmentId."""
+    if not isinstance(shipment, dict):
+        return False
+    shipment_id = shipment.get("shipmentId")
+    return isinstance(shipment_id, int) and not isinstance(shipment_id, bool)
 
 
 def _created_at(shipment: dict[str, Any]) -> datetime | None:
@@ -154,13 +169,21 @@ def process_shipments(ctx: PassContext, shipments: Iterable[dict[str, Any]], rep
     """Settle each shipment: written back, a duplicate, voided, or ignored (not an order we imported)."""
     state = ctx.state
     work: dict[str, OrderWork] = {}
-    for shipment in sorted(shipments, key=lambda s: s.get("shipmentId") or 0):
-        shipment_id = shipment.get("shipmentId")
+    for shipment in sorted(shipments, key=lambda s: s["shipmentId"] if _usable(s) else -1):
+        if not isinstance(shipment, dict):
+            report.add("ignored", "-", f"a shipment that is not an object: {shown(shipment)}")
+            continue
+        number = shipment.get("orderNumber")
+        shown_number = number[:60] if isinstance(number, str) and number else shown(number or "-")
+        if not _usable(shipment):
+            report.add("ignored", shown_number,
+                       f"a shipment without an integer shipmentId: {shown(shipment.get('shipmentId'))}")
+            continue
+        shipment_id: int = shipment["shipmentId"]
         key = shipment.get("orderKey")
-        link = state.get_link(key) if key else None
-        if link is None or not isinstance(shipment_id, int):
-            report.add("ignored", str(shipment.get("orderNumber") or "-"), "not an order inkship imported",
-                       shipment_id=shipment_id)
+        link = state.get_link(key) if isinstance(key, str) and key else None
+        if link is None:
+            report.add("ignored", shown_number, "not an order inkship imported", shipment_id=shipment_id)
             continue
         ref = f"#{link.inksoft_id}"
         row = state.ledger_get(shipment_id)

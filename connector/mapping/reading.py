@@ -10,7 +10,7 @@ from typing import Any
 
 from inkship.connector.errors import OrderRejected
 from inkship.connector.mapping import limits
-from inkship.connector.mapping.times import parse_inksoft_datetime
+from inkship.connector.mapping.times import parse_inksoft_datetime, to_pacific_text
 
 
 class FieldRejected(OrderRejected):
@@ -99,6 +99,8 @@ def date_at(value: Any, field: str) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        return parse_inksoft_datetime(value)
+        moment = parse_inksoft_datetime(value)
+        to_pacific_text(moment)  # a date at the edge of the calendar may not survive the time zone
+        return moment
     except (ValueError, OverflowError):
         raise reject(f"{field} is not a date InkSoft writes: {shown(value)}", field) from None

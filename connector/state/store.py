@@ -17,8 +17,8 @@ from inkship.connector.state.stores import bind_stores
 RETRY_FIRST_DELAY = timedelta(minutes=5)
 RETRY_MAX_DELAY = timedelta(days=1)
 
-__all__ = ["DEFAULT_CLAIM_SECONDS", "Claim", "LedgerRow", "Link", "Problem", "Retry", "RunRecord",
-           "StateStore", "utcnow"]
+__all__ = ["DEFAULT_CLAIM_SECONDS", "LEDGER_STATES", "Claim", "LedgerRow", "Link", "Problem", "Retry",
+           "RunRecord", "StateStore", "utcnow"]
 
 
 @dataclass
