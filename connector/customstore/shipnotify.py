@@ -27,7 +27,8 @@ from inkship.connector.errors import (
     RequestRejected,
     RetryableError,
 )
-from inkship.connector.mapping.orders import ItemRef, item_aliases, order_key_for, order_ref_for
+from inkship.connector.mapping.items import ItemRef, item_aliases
+from inkship.connector.mapping.keys import order_key_for, order_ref_for
 from inkship.connector.mapping.shipments import InkSoftShipment, writeback_for
 from inkship.connector.mapping.times import parse_custom_store_date
 from inkship.connector.state.store import LedgerRow
@@ -296,7 +297,7 @@ def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
 def _write_notice(engine: Any, current: OrderState, label: Label, notice: ShipNotice) -> str:
     today = engine.clock().date()
     try:
-        result = write_back(engine, current, label,
+        result = write_back(engine.context, current, label,
                             lambda latest: notice_writeback(notice, latest.order, latest.already, today))
     except (RetryableError, AuthError, PermissionDenied, ConfigError):
         raise  # released pending by write_back: the next notice or polling pass writes it
