@@ -43,13 +43,6 @@ def ensure_subscription(shipstation: ShipStationClient, target_url: str,
     return True, shipstation.subscribe_webhook(target_url, SHIP_NOTIFY, store_id)
 
 
-def _server_for(config: Config) -> Callable[[Any, str, int], None]:
-    def serve_forever(app: Any, host: str, port: int) -> None:
-        serve_until_stopped(app, host, port, server_settings(config.webhook))
-        click.echo("stopped")
-    return serve_forever
-
-
 def webhook_problems(config: Config) -> list[ConfigError]:
     """What the SHIP_NOTIFY receiver lacks: ShipStation's API credentials (it reads each announced batch
     back through the API) and the token in its URL (ShipStation signs nothing). Empty: it can run."""
@@ -135,7 +128,13 @@ def serve(cli: CliContext, host: str | None, port: int | None, subscribe: bool) 
     try:
         with engines.use():
             pass  # built now: a state database that cannot be opened stops here (exit 2), not at a webhook
-        cli.emit(result, lines)
-        (cli.runtime.serve_forever or _server_for(config))(app, host, port)
+        if cli.runtime.serve_forever is not None:
+            cli.emit(result, lines)
+            cli.runtime.serve_forever(app, host, port)
+        else:
+            # Announced once listening, with SIGTERM routed: a supervisor may stop it from then on.
+            serve_until_stopped(app, host, port, server_settings(config.webhook),
+                                ready=lambda: cli.emit(result, lines))
+            click.echo("stopped")
     finally:
         engines.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -30,13 +31,18 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
-def serve_until_stopped(app: Any, host: str, port: int, settings: dict[str, Any]) -> None:
+def serve_until_stopped(app: Any, host: str, port: int, settings: dict[str, Any],
+                        ready: Callable[[], None] = lambda: None) -> None:
     """Serve in the foreground until Ctrl-C or SIGTERM; requests in hand get a few seconds to finish
-    (waitress's shutdown), then the process goes on with whatever follows (closing the engine)."""
+    (waitress's shutdown), then the process goes on with whatever follows (closing the engine).
+    `ready()` runs once the port is bound and the signals are routed."""
     server = create_server(app, host=host, port=port, **settings)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
+        ready()
         server.run()  # returns after shutting its workers down on KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass  # stopped before it began serving: nothing in hand
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.close()

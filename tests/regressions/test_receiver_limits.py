@@ -109,3 +109,29 @@ def test_the_server_runs_the_configured_bounded_pool_and_limits(config):
     assert (adjustments.threads, adjustments.channel_timeout, adjustments.connection_limit,
             adjustments.max_request_body_size) == (3, 7, 11, 2048)
     assert health.startswith(b"HTTP/1.1 200") and b"Server: inkship" in health
+
+
+@pytest.mark.sockets
+def test_inkship_serve_stops_cleanly_on_sigterm(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    path = write_config(tmp_path, make_sims().credentials)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INKSHIP_")}
+    with subprocess.Popen([sys.executable, "-m", "inkship", "--config", str(path), "serve", "--port", "0"],  # noqa: S603
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env={**env, "PYTHONUNBUFFERED": "1"}) as process:
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            assert first.startswith("listening on"), first
+            process.send_signal(signal.SIGTERM)
+            code = process.wait(timeout=30)
+            rest = process.stdout.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert code == 0, rest
+    assert "stopped" in rest
