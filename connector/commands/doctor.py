@@ -1,5 +1,6 @@
 """`inkship doctor`: checks the configuration, reaches both APIs, verifies the credentials, the
-InkSoft user's fulfilment permission and the ShipStation store, and says in plain words what to fix.
+InkSoft user's fulfilment permission and the ShipStation store (for each configured InkSoft store: its
+URL and credentials, and the ShipStation store it feeds), and says in plain words what to fix.
 """
 
 from __future__ import annotations
@@ -145,8 +146,7 @@ def _config_checks(cli: CliContext) -> tuple[list[Check], bool]:
 @click.command()
 @pass_cli
 def doctor(cli: CliContext) -> None:
-    """Check the configuration, both APIs, the credentials, permissions and stores (each InkSoft store
-    and the ShipStation store it feeds); say what to fix."""
+    """Check the configuration, both APIs, the credentials, permissions and store; say what to fix."""
     checks, can_connect = _config_checks(cli)
     if can_connect:
         stores = configured_stores(cli.config())
