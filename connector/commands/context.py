@@ -83,13 +83,14 @@ class CliContext:
     def state_store(self) -> StateStore:
         return open_state_store(self.config().state.database)
 
-    def engine(self, progress: bool = False, **http_kw: Any) -> SyncEngine:
-        """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it).
-        `http_kw` go to both clients' ApiHttp (e.g. max_attempts)."""
+    def engine(self, progress: bool = False, stores: list[str] | None = None, **http_kw: Any) -> SyncEngine:
+        """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it), for the
+        configured stores named in `stores` (all when empty). `http_kw` go to both clients' ApiHttp
+        (e.g. max_attempts)."""
         from inkship.connector.engine.sync import SyncEngine
 
         return SyncEngine(self.config(), self.inksoft(progress, **http_kw), self.shipstation(**http_kw),
-                          self.state_store())
+                          self.state_store(), stores=stores)
 
     def emit(self, data: dict[str, Any], lines: Iterable[str]) -> None:
         """Print the machine form with --json, else the human lines."""

@@ -107,3 +107,13 @@ def test_doctor_checks_each_store(sims: Sims, tmp_path: Path) -> None:
     assert checks["ShipStation store for team"]["outcome"] == "ok"
     assert "Riverside team store" in checks["ShipStation store for team"]["detail"]
     assert result.exit_code == 2 and "wrong-team-key" not in result.output
+
+
+def test_sync_store_syncs_the_named_store_only(sims: Sims, tmp_path: Path) -> None:
+    config = write_two_stores(tmp_path, sims)
+    result = invoke(sims, config, "sync", "--store", "team")
+    assert result.exit_code == 0, result.output
+    assert [o["orderNumber"] for o in sims.shipstation_state()["orders"]] == ["88001"]
+    unknown = invoke(sims, config, "sync", "--store", "tigers")
+    assert unknown.exit_code == 2
+    assert "no store named 'tigers'; configured stores: main, team" in unknown.output
