@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from inkship.connector.config import Config, MappingConfig
-from inkship.connector.engine.shipback import Label, OrderState, write_back
+from inkship.connector.engine.writeback import Label, OrderState, write_back
 from inkship.connector.errors import NotFound, OrderRejected, RequestRejected
 from inkship.connector.mapping.items import ItemRef, item_aliases
 from inkship.connector.mapping.keys import order_key_for, order_ref_for
@@ -263,7 +263,7 @@ def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
     """Write one ship notice back to InkSoft exactly once; returns `written`, `duplicate` or `skipped`
     (the notice carries no unit InkSoft still owes).
 
-    The engine's per-label write-back (`shipback.write_back`: ledger claim, write, crash-safe re-check
+    The engine's per-label write-back (`writeback.write_back`: ledger claim, write, crash-safe re-check
     of the order's packages), keyed by `ledger_id`. A notice whose tracking number is already on the
     InkSoft order is a duplicate whatever brought it there (an earlier notice, a write interrupted
     before the ledger, the REST transport). Data that cannot be written is a 400 for ShipStation."""
