@@ -67,6 +67,7 @@ class Soak:
             api_secret=CREDENTIALS.shipstation_api_secret, requests_per_minute=0))
         self.seeded = 0
         self.kills = 0
+        self.kills_mid_write = 0  # kills that left a write-back claimed, to be settled after its lease
         self.passes = 0
         self.rules = 0
 
@@ -148,8 +149,16 @@ class Soak:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
                 self.kills += 1
+                self.kills_mid_write += self.claimed_now() > 0
                 return None
         return process.wait(timeout=600)
+
+    def claimed_now(self) -> int:
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        with sqlite3.connect(self.db) as conn:
+            row = conn.execute("SELECT COUNT(*) FROM ledger WHERE state = 'pending'"
+                               " AND claimed_by IS NOT NULL AND claim_expires > ?", (now,)).fetchone()
+        return int(row[0])
 
     def last_lease(self) -> datetime | None:
         with sqlite3.connect(self.db) as conn:
@@ -207,7 +216,7 @@ class Soak:
             self.buy_labels()
             self.inject_faults()
             kill = self.rng.random() < self.args.kill_probability
-            self.sync(self.rng.uniform(0.3, 3.0) if kill else 120.0)
+            self.sync(self.rng.uniform(0.2, 2.5) if kill else 120.0)
             self.clear_faults()  # faults hit the connector only, not this script's own calls
             if number % 10 == 9:
                 print(f"round {number + 1}: {self.seeded} orders, {self.kills} kills", flush=True)
@@ -217,7 +226,8 @@ class Soak:
             self.buy_labels()
         faults = self.faults_fired()
         self.settle()
-        return {"kills": self.kills, "faults": faults, "passes": self.passes, **self.books()}
+        return {"kills": self.kills, "kills_mid_write": self.kills_mid_write, "faults": faults,
+                "passes": self.passes, **self.books()}
 
 
 def main() -> int:
@@ -236,7 +246,8 @@ def main() -> int:
         finally:
             soak.stop()
     print(f"soak: seed {args.seed}, {args.rounds} rounds, {time.monotonic() - started:.0f} s")
-    print(f"kills {figures['kills']}  faults {figures['faults']}  passes {figures['passes']}")
+    print(f"kills {figures['kills']} ({figures['kills_mid_write']} holding a write-back claim)  "
+          f"faults {figures['faults']}  passes {figures['passes']}")
     print(f"orders {figures['orders']}  imported {figures['imported']}  missing {figures['orders_missing']}  "
           f"duplicated {figures['orders_duplicated']}")
     print(f"labels {figures['labels']}  written {figures['written']}  lost {figures['lost']}  "
