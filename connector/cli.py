@@ -48,6 +48,13 @@ COMMANDS: dict[str, LazyCommand] = {
                        "Run the InkSoft and ShipStation simulators until Ctrl-C."),
     "scenario": LazyCommand("inkship.scenarios.runner:scenario",
                             "Scenario files: the whole flow, end to end, on the simulators, offline."),
+    "record": LazyCommand("inkship.testing.cli:record",
+                          "Forward to TARGET and write what passes as a masked scenario file: point your "
+                          "code at http://HOST:PORT instead of the API, use it, then Ctrl-C."),
+    "replay": LazyCommand("inkship.testing.cli:replay",
+                          "Replay a recorded scenario file against the simulators: exit 0 when every answer "
+                          "has the recorded status, shape, field names and types; else list the "
+                          "differences and exit 1."),
 }
 
 
