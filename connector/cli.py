@@ -52,8 +52,8 @@ COMMANDS: dict[str, LazyCommand] = {
                           "Forward to TARGET and write what passes as a masked scenario file: point your "
                           "code at http://HOST:PORT instead of the API, use it, then Ctrl-C."),
     "replay": LazyCommand("inkship.testing.cli:replay",
-                          "Replay a recorded scenario file against the simulators: exit 0 when every "
-                          "answer has the recorded status, shape, field names and types; else list the "
+                          "Replay a recorded scenario file against the simulators: exit 0 when every answer "
+                          "has the recorded status, shape, field names and types; else list the "
                           "differences and exit 1."),
 }
 

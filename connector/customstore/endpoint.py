@@ -15,6 +15,7 @@ from inkship.connector.customstore.export import cdata, export_page
 from inkship.connector.customstore.shipnotify import (
     CUSTOM_STORE_API,
     MAX_NOTICE_BYTES,
+    RETRIES_PER_REQUEST,
     handle_ship_notice,
     parse_ship_notice,
     retry_pending_notices,
@@ -141,7 +142,7 @@ def register(app: Flask, config: Config, engines: Engines) -> None:
                                config.shipstation.store_id, start, end, number,
                                store_domain=engine.store_domain)
             # ShipStation's regular pull is this endpoint's polling pass: notices left pending go again.
-            retry_pending_notices(engine)
+            retry_pending_notices(engine, RETRIES_PER_REQUEST)
         log.info("custom store export %s..%s page %d/%d: %d orders, %d left out",
                  start.isoformat(), end.isoformat(), number, page.pages, len(page.orders), len(page.skipped))
         return Response(page.render(), content_type=XML)
@@ -154,7 +155,8 @@ def register(app: Flask, config: Config, engines: Engines) -> None:
         notice = parse_ship_notice(body, request.args)
         with engines.use() as engine:
             outcome = handle_ship_notice(notice, engine, config)
-            retry_pending_notices(engine)  # the next notice retries what an earlier one left pending
+            # The next notice retries what an earlier one left pending.
+            retry_pending_notices(engine, RETRIES_PER_REQUEST)
         body_text = (f'<?xml version="1.0" encoding="utf-8"?>\n<ShipNoticeResult>'
                      f"<Status>{outcome}</Status></ShipNoticeResult>\n")
         return Response(body_text, content_type=XML)

@@ -39,8 +39,10 @@ MAX_NOTICE_BYTES = 256 * 1024
 CUSTOM_STORE_API = "custom store"
 #: The problem kind of a notice InkSoft refused (settled, not retried).
 NOTICE_REJECTED = "ship_notice_rejected"
-#: Pending notices retried at a time: enough to catch up, few enough to keep a request short.
+#: Pending notices retried by a polling pass, and after a request to the endpoint (where ShipStation
+#: waits for the answer, so fewer): enough to catch up, few enough to stay short.
 RETRIES_PER_PASS = 20
+RETRIES_PER_REQUEST = 5
 # Trade marks in ShipStation's service names ("UPS® Ground") are not part of the name InkSoft shows.
 _MARKS = re.compile(r"\s*[®™]\s*")
 _DIGITS = re.compile(r"[0-9]+")

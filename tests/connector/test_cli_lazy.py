@@ -16,7 +16,7 @@ from inkship.connector.cli import COMMANDS, load_command, main, short_help
 NOT_FOR_HELP = ("flask", "werkzeug", "requests", "urllib3", "jinja2", "waitress", "yaml", "jsonschema",
                 "xmlschema", "defusedxml", "sqlite3", "inkship.connector.engine", "inkship.connector.clients",
                 "inkship.connector.state", "inkship.connector.web", "inkship.connector.customstore",
-                "inkship.simulators", "inkship.scenarios", "inkship.demo")
+                "inkship.simulators", "inkship.scenarios", "inkship.demo", "inkship.testing", "responses")
 
 PROBE = """
 import json, sys
