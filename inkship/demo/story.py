@@ -61,7 +61,8 @@ class DemoResult:
 
 
 def demo_config_text(*, inksoft_url: str, shipstation_url: str, credentials: SimCredentials,
-                     database: Path, token: str, team_store: bool = False) -> str:
+                     database: Path, token: str, status_token: str | None = None,
+                     team_store: bool = False) -> str:
     """The demo's TOML configuration for simulators at these URLs; with `team_store`, two stores
     (`[[inksoft.stores]]`): the shop (`main`) and its team store (`team`), each into its ShipStation store."""
     sections: dict[str, dict[str, Any]] = {
@@ -71,7 +72,7 @@ def demo_config_text(*, inksoft_url: str, shipstation_url: str, credentials: Sim
                         "api_secret": credentials.shipstation_api_secret, "store_id": SHIPSTATION_STORE_ID,
                         "requests_per_minute": 0},  # limiter off, as in the demo's simulator
         "state": {"database": str(database)},
-        "webhook": {"token": token},
+        "webhook": {"token": token, **({"status_token": status_token} if status_token else {})},
         "mapping.statuses": DEMO_STATUS_MAPPING,
     }
     stores: list[dict[str, Any]] = []
@@ -154,7 +155,8 @@ class Demo:
         self.token = secrets.token_urlsafe(24)
         self.config_path.write_text(demo_config_text(
             inksoft_url=self.inksoft.url, shipstation_url=self.shipstation.url, credentials=self.credentials,
-            database=workdir / "state.sqlite3", token=self.token, team_store=True))
+            database=workdir / "state.sqlite3", token=self.token, status_token=secrets.token_urlsafe(24),
+            team_store=True))
         # The demo's own file only: INKSHIP_* variables of the shell must not redirect it.
         self.config: Config = load_config(self.config_path, env={})
         self.stores = configured_stores(self.config)
