@@ -14,7 +14,7 @@ limit, so every store's view shares one `ApiHttp` (one limiter, one call count).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from inkship.connector.clients.inksoft import InkSoftClient
 from inkship.connector.clients.shipstation import ShipStationClient
 from inkship.connector.engine.context import STOPPING
 from inkship.connector.errors import InkshipError
+from inkship.connector.mapping.times import parse_pacific
 from inkship.connector.state.store import StateStore
 from inkship.connector.stores import Store
 
@@ -36,11 +37,15 @@ class StoreShipStation(ShipStationClient):
     When the store has a ShipStation store of its own, listings ask ShipStation for that store only
     (`storeId`); either way a shipment of an order another configured store imported is left out, so a
     store never writes another's label back to its own InkSoft. A shipment of an order no store knows
-    is shown to the first store alone (which reports it as not ours, once)."""
+    is shown to the first store alone (which reports it as not ours, once).
+
+    Stores sharing a ShipStation store share its listings within a pass (`listings`): a window starting
+    no earlier than one already listed is served from that listing, kept to the dates ShipStation's own
+    filter would keep, instead of being asked for again."""
 
     def __init__(self, shared: ShipStationClient, *, store: str, list_store_id: int | None,
                  owner_of: Callable[[str], str | None], first: bool,
-                 resources: dict[str, dict[str, Any]]) -> None:
+                 resources: dict[str, dict[str, Any]], listings: dict[Any, Listing]) -> None:
         # Not ShipStationClient.__init__: the view must not build a second ApiHttp (a second budget).
         self.config = shared.config
         self.http = shared.http
@@ -49,14 +54,35 @@ class StoreShipStation(ShipStationClient):
         self._owner_of = owner_of
         self._first = first
         self._resources = resources
+        self._listings = listings
 
     def iter_shipments(self, *, create_date_start: datetime | None = None, include_items: bool = True,
                        **filters: Any) -> Iterator[dict[str, Any]]:
         if self.list_store_id is not None and "orderId" not in filters:
             filters.setdefault("storeId", self.list_store_id)
-        listed = super().iter_shipments(create_date_start=create_date_start, include_items=include_items,
-                                        **filters)
+        listed = self._listed(create_date_start, include_items, filters)
         return (shipment for shipment in listed if self._ours(shipment))
+
+    def _listed(self, create_date_start: datetime | None, include_items: bool,
+                filters: dict[str, Any]) -> Iterable[dict[str, Any]]:
+        """A pass's listing of shipments created (or voided) since a moment, shared between stores."""
+        field, since = (("createDate", create_date_start) if create_date_start is not None
+                        else ("voidDate", filters.get("voidDateStart")))
+        # Only the plain windows the ship-back pass polls; an order's or a span's listing goes to ShipStation.
+        plain = {"storeId"} | ({"voidDateStart"} if field == "voidDate" else set())
+        if not isinstance(since, datetime) or set(filters) - plain:
+            return super().iter_shipments(create_date_start=create_date_start, include_items=include_items,
+                                          **filters)
+        key = (field, include_items, filters.get("storeId"))
+        cached = self._listings.get(key)
+        if cached is not None and cached.since <= since:
+            # ShipStation compares whole Pacific seconds: so does the copy.
+            floor = since.replace(microsecond=0)
+            return [s for s in cached.shipments if _not_before(s.get(field), floor)]
+        shipments = list(super().iter_shipments(create_date_start=create_date_start,
+                                                include_items=include_items, **filters))
+        self._listings[key] = Listing(since, shipments)
+        return shipments
 
     def fetch_resource(self, url: str) -> dict[str, Any]:
         """A webhook's batch, fetched once for all the stores handling that webhook, narrowed to ours."""
@@ -72,6 +98,22 @@ class StoreShipStation(ShipStationClient):
         key = shipment.get("orderKey")
         owner = self._owner_of(key) if isinstance(key, str) and key else None
         return owner == self.store if owner is not None else self._first
+
+
+@dataclass
+class Listing:
+    """Shipments ShipStation listed since a moment, during one pass."""
+
+    since: datetime
+    shipments: list[dict[str, Any]]
+
+
+def _not_before(value: Any, floor: datetime) -> bool:
+    """Whether a listed date is at or after `floor`; an unreadable one is kept (the pass reports it)."""
+    try:
+        return parse_pacific(value) >= floor
+    except (TypeError, ValueError):
+        return True
 
 
 def owner_lookup(state: StateStore) -> Callable[[str], str | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from inkship.connector.clients.inksoft import InkSoftClient
@@ -16,6 +16,7 @@ from inkship.connector.engine.context import STOPPING, PassContext
 from inkship.connector.engine.crashpoints import check_crash_point
 from inkship.connector.engine.reports import ImportReport, RunReport, ShipbackReport
 from inkship.connector.engine.stores import (
+    Listing,
     StoreShipStation,
     list_store_ids,
     one_step,
@@ -57,12 +58,13 @@ class SyncEngine:
         owner_of = owner_lookup(state)
         filters = list_store_ids(every)
         self._resources: dict[str, dict[str, Any]] = {}  # a webhook's batch, fetched once for all stores
+        self._listings: dict[Any, Listing] = {}  # a pass's shipment listings, shared by stores
         # The narrow view each pass gets: clients, this store's state, status table, settings, clock.
         self.contexts = {store.name: PassContext(
             inksoft=inksoft if inksoft.config == store.inksoft else make_client(store),
             shipstation=shipstation if len(every) == 1 else StoreShipStation(
                 shipstation, store=store.name, list_store_id=filters[store.name], owner_of=owner_of,
-                first=store.name == every[0].name, resources=self._resources),
+                first=store.name == every[0].name, resources=self._resources, listings=self._listings),
             state=state.for_store(store.name),
             status_table=StatusTable.from_config(store.mapping.statuses),
             mapping=store.mapping, sync=config.sync, store_id=store.shipstation_store_id,
@@ -94,6 +96,7 @@ class SyncEngine:
                                 ImportReport(dry_run=dry_run))
 
     def run_shipback(self, dry_run: bool = False) -> ShipbackReport:
+        self._listings.clear()
         return self._each_store("shipback", dry_run,
                                 lambda ctx: one_step(lambda: shipback.run_shipback(ctx, dry_run)),
                                 ShipbackReport(dry_run=dry_run))
@@ -138,7 +141,10 @@ class SyncEngine:
         return report
 
     def _sync_stores(self, dry_run: bool) -> RunReport:
-        """Every store's import in turns, then every store's ship-back; a store's error is its own."""
+        """Every store's import in turns, then every store's ship-back (the store whose window starts
+        earliest first, so stores sharing a ShipStation store list its shipments once); a store's error
+        is its own."""
+        self._listings.clear()
         parts = {name: RunReport(started_at=self.clock(), dry_run=dry_run, store=name)
                  for name in self.contexts}
         run_ids = self._start_runs("sync", dry_run)
@@ -148,7 +154,7 @@ class SyncEngine:
                    lambda ctx: one_step(lambda: shipback.run_shipback(ctx, dry_run))))
         try:
             for attribute, phase, steps in phases:
-                outcomes = run_in_turns({name: steps(ctx) for name, ctx in self.contexts.items()})
+                outcomes = run_in_turns({name: steps(ctx) for name, ctx in self._by_window(attribute)})
                 for name, outcome in outcomes.items():
                     if outcome.error is not None:
                         log.error("store %s: %s pass failed: %s", name, phase, outcome.error)
@@ -169,6 +175,15 @@ class SyncEngine:
         for line in report.summary_lines():
             log.info("%s", line)
         return report
+
+    def _by_window(self, attribute: str) -> list[tuple[str, PassContext]]:
+        """The stores in the order their passes run: as configured for the import; for the ship-back, the
+        earliest shipment cursor first (a later window is then a part of an earlier listing)."""
+        stores = list(self.contexts.items())
+        if attribute != "shipback_report":
+            return stores
+        never = datetime.min.replace(tzinfo=UTC)
+        return sorted(stores, key=lambda item: item[1].state.get_cursor(shipback.CURSOR) or never)
 
     def _start_runs(self, kind: str, dry_run: bool) -> dict[str, int | None]:
         """A row in each store's runs (none for a dry run: it changes nothing)."""

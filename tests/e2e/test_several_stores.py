@@ -168,3 +168,25 @@ def test_stores_take_turns_on_the_shared_shipstation_budget(world):
     assert engine.sync().ok
     assert batches == [MAIN_SS, TEAM_SS, THIRD_SS, MAIN_SS, TEAM_SS, MAIN_SS, MAIN_SS]
     assert isinstance(engine, SyncEngine) and len(world.shipstation_orders()) == 471
+
+
+def test_stores_sharing_a_shipstation_store_list_its_shipments_once_a_pass(world):
+    """Three stores into one ShipStation store: a pass lists shipments (created, voided) as often as
+    one store does, and each label still reaches its own store."""
+    world.inksoft_state.seed({"stores": [{"StoreUri": THIRD_STORE_URI, "StoreId": 1203}]})
+    stores = tuple(StoreConfig(name=name, base_url=f"{INKSOFT_HOST}/{uri}") for name, uri in (
+        ("main", CREDENTIALS.inksoft_store), ("team", SECOND_STORE_URI), ("band", THIRD_STORE_URI)))
+    config = dataclasses.replace(world.config, inksoft=InkSoftConfig(api_key=CREDENTIALS.inksoft_api_key,
+                                                                     stores=stores))
+    world.add_orders(ready(ID=101), ready(ID=201, StoreUri=SECOND_STORE_URI),
+                     ready(ID=301, StoreUri=THIRD_STORE_URI))
+    world.engine(config=config).sync()
+    world.create_labels(orderNumbers=["101", "201", "301"])
+    world.clock.advance(60)
+    world.clear_journals()
+    report = world.engine(config=config).sync()
+    assert sorted((line.store, line.order_ref) for line in report.shipback_report.of("written")) == [
+        ("band", "#301"), ("main", "#101"), ("team", "#201")]
+    assert world.journal_count(world.shipstation_url, method="GET", path="/shipments") == 2
+    for order_id in (101, 201, 301):
+        assert len(world.inksoft_order(order_id)["Shipments"]) == 1
