@@ -48,8 +48,9 @@ def _register() -> None:
     from inkship.simulators.cli import sim
 
     from inkship.demo.command import demo
+    from inkship.testing.cli import record, replay
 
-    for command in (sync, run, serve, status, doctor, demo, sim, scenario):
+    for command in (sync, run, serve, status, doctor, demo, sim, scenario, record, replay):
         main.add_command(command)
 
 

@@ -13,6 +13,7 @@ from typing import Any, TypeGuard
 from flask import Flask, abort, jsonify, request
 from inkship.connector.config import Config
 from inkship.connector.errors import InkshipError, RetryableError
+from inkship.connector.web import status_page
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def create_app(config: Config, engine_factory: EngineFactory) -> Flask:
             return _handle(engine_factory, payload)
 
     _register_custom_store(app, config, engine_factory)
+    status_page.register(app, config)
     return app
 
 
