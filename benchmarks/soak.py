@@ -153,17 +153,25 @@ class Soak:
                 return None
         return process.wait(timeout=600)
 
+    def ledger_value(self, sql: str, *args: Any) -> Any:
+        """One value from the state file, read only; None before a pass has created it (a process
+        killed while starting leaves no database, or one not yet migrated)."""
+        if not self.db.exists():
+            return None
+        try:
+            with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as conn:
+                return conn.execute(sql, args).fetchone()[0]
+        except sqlite3.OperationalError:
+            return None
+
     def claimed_now(self) -> int:
         now = datetime.now(UTC).isoformat(timespec="microseconds")
-        with sqlite3.connect(self.db) as conn:
-            row = conn.execute("SELECT COUNT(*) FROM ledger WHERE state = 'pending'"
-                               " AND claimed_by IS NOT NULL AND claim_expires > ?", (now,)).fetchone()
-        return int(row[0])
+        return int(self.ledger_value("SELECT COUNT(*) FROM ledger WHERE state = 'pending'"
+                                     " AND claimed_by IS NOT NULL AND claim_expires > ?", now) or 0)
 
     def last_lease(self) -> datetime | None:
-        with sqlite3.connect(self.db) as conn:
-            row = conn.execute("SELECT MAX(claim_expires) FROM ledger WHERE state = 'pending'").fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        lease = self.ledger_value("SELECT MAX(claim_expires) FROM ledger WHERE state = 'pending'")
+        return datetime.fromisoformat(lease) if lease else None
 
     def settle(self) -> int:
         """Passes without faults or kills until one exits 0 with nothing pending (waiting out the
@@ -181,8 +189,7 @@ class Soak:
         return code if code is not None else -1
 
     def pending(self) -> int:
-        with sqlite3.connect(self.db) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM ledger WHERE state = 'pending'").fetchone()[0])
+        return int(self.ledger_value("SELECT COUNT(*) FROM ledger WHERE state = 'pending'") or 0)
 
     # -- the books ---------------------------------------------------------------------------------
 
