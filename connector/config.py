@@ -89,6 +89,7 @@ class MappingConfig:
 @dataclass(frozen=True)
 class WebhookConfig:
     token: str | None = _secret()
+    status_token: str | None = _secret()  # the secret of `inkship serve`'s status page (/status)
     public_url: str | None = _url()
     host: str = "127.0.0.1"
     port: int = _bounded(8765, 1, 65535)

@@ -106,6 +106,9 @@ def serve(cli: CliContext, host: str | None, port: int | None, subscribe: bool) 
     if config.custom_store.enabled:
         result["custom_store_url"] = public_base.rstrip("/") + config.custom_store.path
         lines.append(f"Custom Store endpoint: {result['custom_store_url']}")
+    if config.webhook.status_token:
+        result["status_page_url"] = public_base.rstrip("/") + "/status"
+        lines.append(f"status page: {result['status_page_url']} (sign in with webhook.status_token)")
     missing_keys = [str(problem.key) for problem in webhook_missing]
     if missing_keys:
         result["webhook_receiver_missing"] = missing_keys

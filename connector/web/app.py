@@ -19,6 +19,7 @@ from typing import Any, TypeGuard
 from flask import Flask, abort, current_app, jsonify, request
 from inkship.connector.config import Config
 from inkship.connector.errors import InkshipError, RetryableError
+from inkship.connector.web import status_page
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ def create_app(config: Config, engine_factory: EngineFactory) -> Flask:
             return _handle(engine, payload)
 
     _register_custom_store(app, config)
+    status_page.register(app, config)
     return app
 
 
