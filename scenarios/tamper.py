@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from inkship.connector.commands.reconcile import store_name
 from inkship.connector.engine.importer import SHIPSTATION_READ_ONLY
 from inkship.connector.reconcile.run import reconcile
 from inkship.scenarios.world import World, WorldError
@@ -40,7 +39,7 @@ def run_reconcile(world: World, options: dict[str, Any] | None) -> dict[str, Any
     before = None if fix else snapshot(world)
     engine = world.engine()
     try:
-        report = reconcile(engine, store=store_name(world.config), since=moment, fix=fix).to_dict()
+        report = reconcile(engine, store=next(iter(engine.contexts)), since=moment, fix=fix).to_dict()
     finally:
         engine.close()
     if before is not None:

@@ -34,7 +34,7 @@ def read_views(engine: SyncEngine, since: datetime | None) -> Views:
     ledger = state.ledger_rows()
     summaries = engine.inksoft.iter_order_summaries(listing_start(engine, since))
     listed = {summary.get("ID") for summary in summaries}
-    store_id = engine.config.shipstation.store_id
+    store_id = engine.context.store_id
     store_filter: dict[str, Any] = {"storeId": store_id} if store_id is not None else {}
     shipstation_orders = list(engine.shipstation.iter_orders(**store_filter))
     shipments = list(engine.shipstation.iter_shipments(**store_filter))

@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 
 
 def expected_by_mapping(engine: SyncEngine) -> Expected:
-    """What the import pass would send for an order: the mapping with the engine's table and settings."""
+    """What the import pass would send for an order: the mapping with the store's table and settings."""
+    ctx = engine.context  # the one store reconciled
+
     def expected(order: dict[str, Any]) -> MappedOrder | Skip:
-        config = engine.config
-        return map_order(order, engine.status_table, config.mapping, config.shipstation.store_id,
-                         store_domain=engine.store_domain)
+        return map_order(order, ctx.status_table, ctx.mapping, ctx.store_id, store_domain=ctx.store_domain)
     return expected
 
 

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inkship.connector.commands.reconcile import chosen_store
+from inkship.connector.config import load_config
+from inkship.connector.errors import ConfigError
 
 from tests.connector.test_cli_support import (
     SHIPSTATION,
@@ -139,8 +142,7 @@ def test_store_names_the_configured_store_and_refuses_any_other(sims: Sims, conf
 
     assert ours.exit_code == 0, ours.output
     assert other.exit_code == 2
-    assert "no InkSoft store 'team_store' is configured" in other.output
-    assert "'demo_print_shop'" in other.output
+    assert "no store named 'team_store'; configured stores: demo_print_shop" in other.output
     [error] = json_lines(other_json.stdout)
     assert (error["ok"], error["key"]) == (False, "--store")
 
@@ -170,3 +172,15 @@ def test_the_custom_store_transport_is_refused_with_exit_2(sims: Sims, config: P
 
     assert result.exit_code == 2, result.output
     assert "custom_store.enabled" in result.output and "REST API" in result.output
+
+
+def test_with_several_stores_one_must_be_named(tmp_path: Path) -> None:
+    path = tmp_path / "stores.toml"
+    path.write_text('[inksoft]\napi_key = "k"\n[shipstation]\napi_key = "a"\napi_secret = "b"\n'
+                    '[[inksoft.stores]]\nname = "main"\nbase_url = "https://stores.inksoft.com/Main"\n'
+                    '[[inksoft.stores]]\nname = "rovers"\nbase_url = "https://stores.inksoft.com/Rovers"\n')
+    config = load_config(str(path))
+
+    assert chosen_store(config, "ROVERS") == "rovers"
+    with pytest.raises(ConfigError, match=r"several stores are configured \(main, rovers\)"):
+        chosen_store(config, None)
