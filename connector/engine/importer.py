@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,17 @@ class Outgoing:
 
 
 def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
+    turns = import_in_turns(ctx, dry_run)
+    while True:
+        try:
+            next(turns)
+        except StopIteration as done:
+            return done.value
+
+
+def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, ImportReport]:
+    """The import pass, pausing before each `createorders` call: several stores sharing one ShipStation
+    budget take turns batch by batch (`engine/stores.py`). Returns the report."""
     state = ctx.state
     start, started = ctx.poll_window(CURSOR)
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
@@ -84,6 +96,7 @@ def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
     planned = [out for order in reads.orders if (out := _plan(ctx, order, report, dry_run)) is not None]
     outgoing = _without_shared_keys(ctx, planned, report, dry_run)
     for first in range(0, len(outgoing), BATCH):
+        yield
         _send(ctx, outgoing[first:first + BATCH], report, dry_run)
 
     if not dry_run:
