@@ -12,7 +12,15 @@ from inkship.simulators.inksoft.errors import ApiError, BadRequest, MethodNotAll
 from inkship.simulators.inksoft.orders import PRODUCTION_STATUSES
 from inkship.simulators.inksoft.params import Params, body_pairs
 from inkship.simulators.inksoft.query import DateRange, SummaryQuery
-from inkship.simulators.inksoft.render import FORMATS, Reply, data_reply, error_reply
+from inkship.simulators.inksoft.render import (
+    FORMATS,
+    Reply,
+    data_reply,
+    error_reply,
+    item_text,
+    list_reply_from_texts,
+    texts_allowed,
+)
 from inkship.simulators.inksoft.shipments import ShipmentRequest
 from inkship.simulators.inksoft.state import InkSoftState, Principal
 
@@ -122,6 +130,13 @@ def _summary_query(call: Call) -> SummaryQuery:
 def get_order_summaries(call: Call) -> Reply:
     principal = call.principal()
     query = _summary_query(call)
+    if texts_allowed(call.fmt, call.quirks):
+        how = (call.fmt, tuple(sorted(call.quirks.items())))
+        texts, total = call.state.order_summary_texts(
+            principal, call.store_uri, query, render=lambda s: item_text(s, call.fmt, call.quirks), how=how)
+        pagination = {"TotalResults": total, "IncludedResults": len(texts), "Index": query.index}
+        return list_reply_from_texts(texts, call.fmt, call.quirks, pagination=pagination,
+                                     data_item_name="OrderSummary")
     summaries, total = call.state.order_summaries(principal, call.store_uri, query)
     return call.list_reply(summaries, total, query.index, item_name="OrderSummary")
 

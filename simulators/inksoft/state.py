@@ -9,7 +9,7 @@ datetimes; rendering (render.py) turns them into text as the `date_format` quirk
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from threading import RLock
 from typing import Any
 
@@ -200,6 +200,13 @@ class InkSoftState:
         with self.lock:
             page, total = self.order_book.summaries(principal, store_uri, query)
             return [copy.deepcopy(summary_of(o, query.include_cards)) for o in page], total
+
+    def order_summary_texts(self, principal: Principal, store_uri: str, query: SummaryQuery, *,
+                            render: Callable[[dict], str], how: Hashable) -> tuple[list[str], int]:
+        """`order_summaries` with each summary as the text `render` makes of it; texts are kept per
+        order and `how` (whatever decides the rendering) until the order changes."""
+        with self.lock:
+            return self.order_book.summary_texts(principal, store_uri, query, render, how)
 
     def create_shipments(self, principal: Principal, order_refs: list[Any],
                          request: ShipmentRequest) -> list[dict]:

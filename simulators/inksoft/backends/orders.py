@@ -3,14 +3,21 @@ UniqueId, listed as summaries, and shipped (CreateOrderShipments)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
+from inkship.simulators.indexes import QueryCache, SortedIndex
 from inkship.simulators.inksoft.backends.accounts import Accounts, Principal, equal_secret
 from inkship.simulators.inksoft.errors import BadRequest, NotFound
-from inkship.simulators.inksoft.orders import DERIVED_FROM, PRODUCTION_STATUSES, IdSequence, complete_order
-from inkship.simulators.inksoft.query import SummaryQuery
+from inkship.simulators.inksoft.orders import (
+    DERIVED_FROM,
+    PRODUCTION_STATUSES,
+    IdSequence,
+    complete_order,
+    summary_of,
+)
+from inkship.simulators.inksoft.query import DateRange, SummaryQuery
 from inkship.simulators.inksoft.shipments import ShipmentRequest, append_shipment, item_refs, package_lines
 from inkship.simulators.inksoft.times import to_millis
 
@@ -19,12 +26,30 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+def _instant(field: str) -> Callable[[dict], tuple]:
+    """An index key on a date field: non-dates (never in a date range) first, then by the instant."""
+    def key(order: dict) -> tuple:
+        value = order.get(field)
+        return (True, value) if isinstance(value, datetime) else (False, 0)
+    return key
+
+
 class OrderBook:
+    """Orders by ID, by UniqueId, and ordered by ID, DateCreated and DateModified; summary lists are
+    answered from the index of their date range and kept until an order changes."""
+
     def __init__(self, clock: Clock, accounts: Accounts) -> None:
         self.clock = clock
         self.accounts = accounts
         self.orders: dict[int, dict] = {}
         self.ids = IdSequence()
+        self._by_unique_id: dict[str, list[int]] = {}  # seeds may repeat one: the first added wins
+        self._by_id = SortedIndex(lambda o: ())
+        self._by_date = {"DateCreated": SortedIndex(_instant("DateCreated")),
+                         "DateModified": SortedIndex(_instant("DateModified"))}
+        self._answers = QueryCache()
+        # Rendered summaries by order, then by how they were rendered; dropped when the order changes.
+        self._texts: dict[int, dict[Hashable, str]] = {}
 
     def _now(self) -> datetime:
         return to_millis(self.clock.now())
@@ -34,10 +59,36 @@ class OrderBook:
         return (*PRODUCTION_STATUSES, *store.get("CustomStatuses", []))
 
     def _put(self, order: dict) -> None:
-        self.orders[order["ID"]] = order
+        """Store a new or changed order and re-place it in every index."""
+        order_id = order["ID"]
+        previous = self.orders.get(order_id)
+        if previous is not None and _unique_key(previous) != _unique_key(order):
+            self._forget_unique_id(previous)
+        self.orders[order_id] = order
+        holders = self._by_unique_id.setdefault(_unique_key(order), [])
+        if order_id not in holders:
+            holders.append(order_id)
+        self._by_id.put(order_id, order)
+        for index in self._by_date.values():
+            index.put(order_id, order)
+        self._texts.pop(order_id, None)
+        self._answers.changed()
 
     def _remove(self, order_id: int) -> None:
-        del self.orders[order_id]
+        self._forget_unique_id(self.orders.pop(order_id))
+        self._by_id.discard(order_id)
+        for index in self._by_date.values():
+            index.discard(order_id)
+        self._texts.pop(order_id, None)
+        self._answers.changed()
+
+    def _forget_unique_id(self, order: dict) -> None:
+        key = _unique_key(order)
+        holders = self._by_unique_id.get(key, [])
+        if order["ID"] in holders:
+            holders.remove(order["ID"])
+        if not holders:
+            self._by_unique_id.pop(key, None)
 
     # -- the control side -----------------------------------------------------------------------
 
@@ -80,8 +131,8 @@ class OrderBook:
     def find(self, ref: Any, publisher_id: int | None = None) -> dict:
         """An order by integer ID or UniqueId, within a publisher's stores when one is given."""
         text = str(ref).strip().lower()
-        order = self.orders.get(int(text)) if text.isdigit() else next(
-            (o for o in self.orders.values() if str(o.get("UniqueId", "")).lower() == text), None)
+        found = [int(text)] if text.isdigit() else self._by_unique_id.get(text, [])
+        order = self.orders.get(found[0]) if found else None
         if order is None or (publisher_id is not None
                              and self.accounts.store_by_id(order["StoreId"])["PublisherId"] != publisher_id):
             raise NotFound(f"Order {ref} was not found")
@@ -118,18 +169,49 @@ class OrderBook:
 
     def listing(self, store_id: int | None) -> list[dict]:
         """Every order (of one store when given), by ID."""
-        return [self.orders[i] for i in sorted(self.orders)
+        return [self.orders[i] for i in self._by_id.ids()
                 if store_id is None or self.orders[i]["StoreId"] == store_id]
 
     # -- the API side ---------------------------------------------------------------------------
 
     def summaries(self, principal: Principal, store_uri: str, query: SummaryQuery) -> tuple[list[dict], int]:
         """A page of orders and the total matching. Scope: the URL's store, or the `StoreIds` asked
-        for among the publisher's stores."""
+        for among the publisher's stores. The whole ordered answer is computed once (from the index of
+        the query's date range) and kept until an order changes: paging through it costs a page each."""
         own = {s["StoreId"] for s in self.accounts.stores_of(principal.publisher_id)}
-        scope = (own & set(query.store_ids) if query.store_ids is not None
-                 else {self.accounts.store(store_uri)["StoreId"]})
-        return query.select([o for o in self.orders.values() if o["StoreId"] in scope])
+        scope = frozenset(own & set(query.store_ids) if query.store_ids is not None
+                          else {self.accounts.store(store_uri)["StoreId"]})
+
+        def answer() -> list[Any]:
+            candidates = (o for o in map(self.orders.__getitem__, self._candidates(query))
+                          if o["StoreId"] in scope)
+            return [o["ID"] for o in query.ordered(candidates)]
+
+        ordered = self._answers.get((query.answer_key(), scope), answer)
+        return [self.orders[i] for i in query.cut(ordered)], len(ordered)
+
+    def _candidates(self, query: SummaryQuery) -> Iterable[int]:
+        """The ids that can match: those in the narrower of the query's date ranges, else all."""
+        ranges = [(field, given) for field, given in (("DateModified", query.modified),
+                                                      ("DateCreated", query.created)) if given is not None]
+        if not ranges:
+            return self._by_id.ids()
+        field, narrowest = min(ranges, key=lambda r: self._by_date[r[0]].count(*_bounds(r[1])))
+        return self._by_date[field].ids(*_bounds(narrowest))
+
+    def summary_texts(self, principal: Principal, store_uri: str, query: SummaryQuery,
+                      render: Callable[[dict], str], how: Hashable) -> tuple[list[str], int]:
+        """Like `summaries`, each summary as the text `render` makes of it, kept per order and `how`
+        (what decides the rendering) until the order changes."""
+        page, total = self.summaries(principal, store_uri, query)
+        texts = []
+        for order in page:
+            kept = self._texts.setdefault(order["ID"], {})
+            key = (how, query.include_cards)
+            if key not in kept:
+                kept[key] = render(summary_of(order, query.include_cards))
+            texts.append(kept[key])
+        return texts, total
 
     def create_shipments(self, principal: Principal, order_refs: list[Any],
                          request: ShipmentRequest) -> list[dict]:
@@ -154,6 +236,16 @@ class OrderBook:
             shipped.append(append_shipment(order, request, lines[order["ID"]], self.ids, now))
             self._put(order)
         return shipped
+
+
+def _unique_key(order: dict) -> str:
+    """How `find` compares a UniqueId: as text, lower case (a missing one is the empty text)."""
+    return str(order.get("UniqueId", "")).lower()
+
+
+def _bounds(given: DateRange) -> tuple[tuple, tuple | None]:
+    return ((True,) if given.begin is None else (True, given.begin),
+            None if given.end is None else (True, given.end))
 
 
 def _items_by_order(orders: list[dict], items: Iterable[tuple[str, int]] | None) -> dict | None:

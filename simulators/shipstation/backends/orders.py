@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from inkship.simulators.shipstation import models, pacific
 from inkship.simulators.shipstation.backends.catalog import CatalogBackend
-from inkship.simulators.shipstation.backends.query import Query, page, range_check, require
+from inkship.simulators.shipstation.backends.order_index import DATE_FILTERS, SORT_FIELDS, OrderIndexes
+from inkship.simulators.shipstation.backends.query import Query, paging, require
 from inkship.simulators.shipstation.backends.shared import Notification, Shared
 from inkship.simulators.shipstation.backends.stores import StoresBackend
 from inkship.simulators.shipstation.models import ModelStateError, NotFoundError
@@ -25,8 +28,11 @@ class OrdersBackend:
         self.orders: dict[int, dict] = {}
         self.inactive: set[int] = set()
         self.keys: dict[str, int] = {}
-        self.held: set[int] = set()
         self.import_batches: dict[int, str] = {}
+        self.indexes = OrderIndexes(lambda o: self.import_batches.get(o["orderId"]))
+        # Orders on hold until a date: the date by id, and a heap to find the due ones without a scan.
+        self._held: dict[int, date] = {}
+        self._hold_queue: list[tuple[date, int]] = []
 
     # ------------------------------------------------------------------ records
 
@@ -44,15 +50,24 @@ class OrdersBackend:
         return self.orders.get(order_id or 0)
 
     def touch(self, order: dict, **changes: Any) -> None:
-        """Change an order: its modifyDate moves and its cached JSON is dropped."""
+        """Change an order: its modifyDate moves."""
         order.update(changes, modifyDate=self.shared.clock.now())
+        self._changed(order)
+
+    def _changed(self, order: dict) -> None:
+        """After any change to a stored order: drop its cached JSON, re-place it in every index."""
         order.pop("_json", None)
+        order.pop("_wire", None)
         self._track_hold(order)
+        if order["orderId"] in self.inactive:
+            self.indexes.discard(order["orderId"])
+        else:
+            self.indexes.put(order)
 
     def locked_keys(self) -> set[str]:
         """The orderKeys of orders a store refresh may no longer change (shipped or cancelled)."""
-        return {key for key, order_id in self.keys.items()
-                if self.orders[order_id]["orderStatus"] in models.LOCKED_STATUSES}
+        return {self.orders[order_id]["orderKey"]
+                for status in models.LOCKED_STATUSES for order_id in self.indexes.statuses.members(status)}
 
     def dump(self) -> list[dict]:
         return [dict(render_order(o), active=o["orderId"] not in self.inactive) for o in self.orders.values()]
@@ -60,20 +75,30 @@ class OrdersBackend:
     # ------------------------------------------------------------------ holds
 
     def release_due_holds(self) -> None:
+        """Orders whose hold date has come go back to awaiting_shipment (checked before every call)."""
+        if not self._hold_queue:
+            return
         today = pacific.today(self.shared.clock.now())
-        for order_id in [i for i in self.held if self.orders[i]["holdUntilDate"] <= today]:
+        while self._hold_queue and self._hold_queue[0][0] <= today:
+            until, order_id = heapq.heappop(self._hold_queue)
+            if self._held.get(order_id) != until:
+                continue  # released, deleted or held again since: a stale entry
+            del self._held[order_id]
             order = self.orders[order_id]
-            self.held.discard(order_id)
             if order["orderStatus"] == "on_hold":
                 order.update(orderStatus="awaiting_shipment", holdUntilDate=None,
                              modifyDate=max(order["modifyDate"], pacific.start_of_day(today)))
-                order.pop("_json", None)
+                self._changed(order)
 
     def _track_hold(self, order: dict) -> None:
-        if order["orderStatus"] == "on_hold" and order["holdUntilDate"]:
-            self.held.add(order["orderId"])
+        order_id = order["orderId"]
+        until = order["holdUntilDate"]
+        if order["orderStatus"] == "on_hold" and until and order_id not in self.inactive:
+            if self._held.get(order_id) != until:
+                self._held[order_id] = until
+                heapq.heappush(self._hold_queue, (until, order_id))
         else:
-            self.held.discard(order["orderId"])
+            self._held.pop(order_id, None)
 
     def hold_until(self, body: Mapping[str, Any]) -> dict:
         order = self.record(require(body, "orderId", "request"))
@@ -142,9 +167,9 @@ class OrdersBackend:
         )
         self.orders[order_id] = record
         self.keys[record["orderKey"]] = order_id
-        self._track_hold(record)
         if import_batch:
             self.import_batches[order_id] = import_batch
+        self._changed(record)
         return render_order(record)
 
     def create_one(self, payload: Any) -> dict:
@@ -241,6 +266,7 @@ class OrdersBackend:
         batch = batch or self.shared.guid()
         for order_id in order_ids:
             self.import_batches[order_id] = batch
+            self.indexes.put(self.orders[order_id])
         self.shared.pending.append(
             Notification(
                 "webhook", "ORDER_NOTIFY", store_id, f"/orders?storeID={store_id}&importBatch={batch}"
@@ -251,29 +277,40 @@ class OrdersBackend:
         """Soft delete: the order turns inactive, leaves every list, and frees its orderKey (inferred)."""
         order = self.record(order_id)
         self.inactive.add(order["orderId"])
-        self.held.discard(order["orderId"])
+        self._changed(order)
         self.keys.pop(order["orderKey"], None)
         return {"success": True, "message": "The requested order has been deleted."}
 
     # ------------------------------------------------------------------ lists
 
-    def listing(self, args: Mapping[str, str]) -> dict:
-        query = Query(args)
-        wanted = self._filter(query)
-        sort_key = {"orderdate": "orderDate", "modifydate": "modifyDate", "createdate": "createDate"}
-        return page(query, "orders", wanted, sort_key, lambda o: o["orderId"], render_order)
+    def listing(self, args: Mapping[str, str], encode: Callable[[Any], str] | None = None) -> dict:
+        """`GET /orders`; with `encode`, each order comes as its JSON text (kept until it changes)."""
+        return self._page(Query(args), [], SORT_FIELDS, encode)
 
-    def list_by_tag(self, args: Mapping[str, str]) -> dict:
+    def listing_by_tag(self, args: Mapping[str, str]) -> dict:
         query = Query(args)
         tag_id = query.int("tagid")
-        wanted = [o for o in self._filter(query) if tag_id in (o["tagIds"] or [])]
-        return page(query, "orders", wanted, {}, lambda o: o["orderId"], render_order)
+        return self._page(query, [lambda o: tag_id in (o["tagIds"] or [])], {}, None)
 
-    def _filter(self, query: Query) -> list[dict]:
-        """Active orders passing every given filter (only the given ones are checked: lists must be fast)."""
-        checks: list[Callable[[dict], bool]] = [lambda o: o["orderId"] not in self.inactive]
+    def _page(self, query: Query, predicates: list[Callable[[dict], bool]], sort_fields: Mapping[str, str],
+              encode: Callable[[Any], str] | None) -> dict:
+        narrowed, checks, ranges = self._filters(query)
+        chosen = paging(query, sort_fields)
+        ids, total = self.indexes.select(
+            chosen, narrowed=narrowed, ranges=ranges, predicates=checks + predicates,
+            get=self.orders.__getitem__,
+            cache_key=query.filters_key())
+        orders = [self.orders[i] for i in ids]
+        rendered = [render_order(o) for o in orders] if encode is None else [wire(o, encode) for o in orders]
+        return chosen.envelope("orders", rendered, total)
+
+    def _filters(self, query: Query) -> tuple[list[int] | None, list[Callable[[dict], bool]], dict]:
+        """The given filters: ids a selective index narrows to (orderNumber, importBatch), the checks
+        left for each order, and the date ranges. Only the given filters cost anything."""
+        narrowed: list[int] | None = None
+        checks: list[Callable[[dict], bool]] = []
         if number := query.text("ordernumber"):
-            checks.append(lambda o: o["orderNumber"].startswith(number))  # a prefix match, as documented
+            narrowed = self.indexes.with_number_prefix(number)  # a prefix match, as documented
         if customer := (query.text("customername") or "").lower():
             checks.append(lambda o: customer in _customer_text(o))
         if keyword := (query.text("itemkeyword") or "").lower():
@@ -283,20 +320,20 @@ class OrdersBackend:
         if (store_id := query.int("storeid")) is not None:
             checks.append(lambda o: o["advancedOptions"]["storeId"] == store_id)
         if batch := query.text("importbatch"):
-            checks.append(lambda o: self.import_batches.get(o["orderId"]) == batch)
-        for field_name in ("createDate", "modifyDate", "orderDate", "paymentDate"):
+            members = self.indexes.batches.members(batch)
+            narrowed = members if narrowed is None else sorted(set(narrowed) & set(members))
+        ranges = {}
+        for field_name in DATE_FILTERS:
             bounds = query.range(field_name.lower())
             if bounds != (None, None):
-                checks.append(range_check(field_name, bounds))
-        return [order for order in self.orders.values() if all(check(order) for check in checks)]
+                ranges[field_name] = bounds
+        return narrowed, checks, ranges
 
     def awaiting_shipment(self) -> list[dict]:
-        return [o for o in self.orders.values()
-                if o["orderId"] not in self.inactive and o["orderStatus"] == "awaiting_shipment"]
+        return [self.orders[i] for i in sorted(self.indexes.statuses.members("awaiting_shipment"))]
 
     def by_number(self, number: Any) -> list[dict]:
-        return [o for o in self.orders.values()
-                if o["orderNumber"] == number and o["orderId"] not in self.inactive]
+        return [self.orders[i] for i in self.indexes.with_number(str(number))] if number is not None else []
 
 
 def render_order(order: dict) -> dict:
@@ -305,6 +342,13 @@ def render_order(order: dict) -> dict:
     if "_json" not in order:
         order["_json"] = models.render(order)
     return order["_json"]
+
+
+def wire(order: dict, encode: Callable[[Any], str]) -> str:
+    """The order's JSON text, kept on the record until the next change, like `render_order`."""
+    if "_wire" not in order:
+        order["_wire"] = encode(render_order(order))
+    return order["_wire"]
 
 
 def _customer_text(order: dict) -> str:

@@ -6,14 +6,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from inkship.simulators.indexes import Groups, QueryCache, SortedIndex
 from inkship.simulators.shipstation import labels, models
 from inkship.simulators.shipstation.backends.catalog import CatalogBackend
 from inkship.simulators.shipstation.backends.orders import OrdersBackend
-from inkship.simulators.shipstation.backends.query import Query, as_int, date_or_today, page, within
+from inkship.simulators.shipstation.backends.query import (
+    Query,
+    as_int,
+    date_or_today,
+    index_bounds,
+    nulls_first,
+    paging,
+    select,
+)
 from inkship.simulators.shipstation.backends.shared import Notification, Shared
 from inkship.simulators.shipstation.backends.stores import StoresBackend
 from inkship.simulators.shipstation.models import ModelStateError, NotFoundError, ServerFault
 
+SORT_FIELDS = {"shipdate": "shipDate", "createdate": "createDate"}
 _LABEL_OPTIONS = ("carrierCode", "serviceCode", "packageCode", "shipDate", "confirmation", "weight",
                   "dimensions")
 
@@ -28,22 +38,53 @@ class ShipmentsBackend:
         self.void_returns_to_awaiting = void_returns_to_awaiting
         self.pages_zero = pages_zero
         self.shipments: dict[int, dict] = {}
+        # The list's default order, (createDate, shipmentId), is also its createDate order.
+        self._sorted = {"createDate": SortedIndex(nulls_first("createDate")),
+                        "shipDate": SortedIndex(nulls_first("shipDate", lambda s: (s["createDate"],)))}
+        self._voided = SortedIndex(nulls_first("voidDate"))
+        self._of_order = Groups(lambda s: s["orderId"])
+        self._of_batch = Groups(lambda s: s["_batch"])
+        self._cache = QueryCache()
 
     def record(self, shipment_id: int) -> dict:
         return self.shipments[shipment_id]
+
+    def _changed(self, shipment: dict) -> None:
+        """After any change to a shipment: drop its cached JSON, re-place it in every index."""
+        shipment_id = shipment["shipmentId"]
+        shipment.pop("_json", None)
+        for index in self._sorted.values():
+            index.put(shipment_id, shipment)
+        self._of_order.put(shipment_id, shipment)
+        self._of_batch.put(shipment_id, shipment)
+        if shipment["voided"]:
+            self._voided.put(shipment_id, shipment)
+        else:
+            self._voided.discard(shipment_id)
+        self._cache.changed()
+
+    def _rendered(self, shipment: dict, include_items: bool) -> dict:
+        """A listed shipment's JSON, kept until it changes (callers must not mutate it)."""
+        cached = shipment.setdefault("_json", {})
+        if include_items not in cached:
+            cached[include_items] = labels.render_shipment(shipment, include_items=include_items)
+        return cached[include_items]
 
     def dump(self) -> list[dict]:
         return [labels.render_shipment(s, include_items=True) for s in self.shipments.values()]
 
     def mark_notified(self, shipment_id: int, error: str | None) -> None:
-        self.shipments[shipment_id].update(marketplaceNotified=error is None, notifyErrorMessage=error)
+        shipment = self.shipments[shipment_id]
+        shipment.update(marketplaceNotified=error is None, notifyErrorMessage=error)
+        self._changed(shipment)
 
     # ------------------------------------------------------------------ units
 
     def _units_on_labels(self, order_id: int) -> dict[int, int]:
+        """Units of each line on this order's labels that are not voided: reads only its own labels."""
         shipped: dict[int, int] = {}
-        for shipment in self.shipments.values():
-            if shipment["orderId"] == order_id and not shipment["voided"]:
+        for shipment in (self.shipments[i] for i in self._of_order.members(order_id)):
+            if not shipment["voided"]:
                 for item in shipment["_items"]:
                     shipped[item["orderItemId"]] = shipped.get(item["orderItemId"], 0) + item["quantity"]
         return shipped
@@ -84,6 +125,7 @@ class ShipmentsBackend:
 
     def _add(self, shipment: dict) -> None:
         self.shipments[shipment["shipmentId"]] = shipment
+        self._changed(shipment)
 
     def _label_for_order(
         self, order: dict, request: Mapping[str, Any], *, split: list | None, packages: int, batch_id: int
@@ -258,6 +300,7 @@ class ShipmentsBackend:
         if shipment["voided"]:
             return {"approved": False, "message": "Label has already been voided."}
         shipment.update(voided=True, voidDate=self.shared.clock.now())
+        self._changed(shipment)
         order = self.orders.find(shipment["orderId"])
         if (
             order
@@ -288,14 +331,8 @@ class ShipmentsBackend:
             (field, query.int(name))
             for field, name in (("orderId", "orderid"), ("_store", "storeid"), ("_batch", "batchid"))
         ]
-        ranges = [
-            (field, query.range(name))
-            for field, name in (
-                ("createDate", "createdate"),
-                ("shipDate", "shipdate"),
-                ("voidDate", "voiddate"),
-            )
-        ]
+        ranges = {field: query.range(field.lower()) for field in ("createDate", "shipDate", "voidDate")}
+        ranges = {field: bounds for field, bounds in ranges.items() if bounds != (None, None)}
 
         def keep(s: dict) -> bool:
             ship_to = s["shipTo"] or {}
@@ -304,21 +341,30 @@ class ShipmentsBackend:
                 and all(value is None or s[f] == value for f, value in ints)
                 and (not recipient or recipient in (ship_to.get("name") or "").lower())
                 and (not country or ship_to.get("country") == country)
-                and all(within(s[f], bounds) for f, bounds in ranges)
             )
 
-        wanted = [s for s in self.shipments.values() if keep(s)]
-        listing = page(
-            query,
-            "shipments",
-            wanted,
-            {"shipdate": "shipDate", "createdate": "createDate"},
-            lambda s: (s["createDate"], s["shipmentId"]),
-            lambda s: labels.render_shipment(s, include_items=include_items),
-        )
+        chosen = paging(query, SORT_FIELDS)
+        field_name = chosen.sort_field or "createDate"
+        ids, total = select(
+            chosen, self._sorted[field_name], field_name, self._cache,
+            narrowed=self._narrowed(dict(ints), ranges.get("voidDate")), ranges=ranges, predicates=[keep],
+            get=self.shipments.__getitem__,
+            cache_key=query.filters_key())
+        rendered = [self._rendered(self.shipments[i], include_items) for i in ids]
+        listing = chosen.envelope("shipments", rendered, total)
         if self.pages_zero and listing["pages"] == 1:
             listing["pages"] = 0
         return listing
+
+    def _narrowed(self, ints: dict[str, int | None], voided: tuple | None) -> list[int] | None:
+        """The few shipments a selective filter names (an order's, a batch's, or voided in a range)."""
+        if ints["orderId"] is not None:
+            return self._of_order.members(ints["orderId"])
+        if ints["_batch"] is not None:
+            return self._of_batch.members(ints["_batch"])
+        if voided is not None:
+            return list(self._voided.ids(*index_bounds(voided)))
+        return None
 
 
 def split_units(items: list[dict], packages: int) -> list[list[dict]]:
