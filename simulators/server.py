@@ -7,6 +7,7 @@ and `inkship sim` use: `start()` (port 0 picks a free port), `url`, `stop()`, an
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 import threading
@@ -25,6 +26,10 @@ DEFAULT_THREADS = 8
 IDLE_CONNECTION_SECONDS = 120
 # The control plane drops a connection by shutting down the socket it finds here (werkzeug's key).
 SOCKET_ENVIRON_KEY = "werkzeug.socket"
+
+
+# waitress warns each time a request waits for a free worker; under a benchmark's load that is expected.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 class _SocketTask(WSGITask):
@@ -88,9 +93,13 @@ class ThreadedServer:
         listening = socket.create_server((self.host, self.port), family=family)
         app = _logged(self.app, self.host) if self.log_requests else self.app
         self._map = {}
-        server = create_server(app, map=self._map, sockets=[listening], threads=self.threads,
-                               channel_timeout=IDLE_CONNECTION_SECONDS, ident="inkship-sim",
-                               asyncore_use_poll=True)
+        try:
+            server = create_server(app, map=self._map, sockets=[listening], threads=self.threads,
+                                   channel_timeout=IDLE_CONNECTION_SECONDS, ident="inkship-sim",
+                                   asyncore_use_poll=True)
+        except BaseException:
+            listening.close()
+            raise
         server.channel_class = _Channel
         self._server = server
         self._thread = threading.Thread(target=server.run, name=f"sim-server-{self.url}", daemon=True)

@@ -8,11 +8,11 @@ datetimes; rendering (render.py) turns them into text as the `date_format` quirk
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Hashable, Iterable
 from threading import RLock
 from typing import Any
 
+from inkship.simulators.copies import json_copy
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.inksoft.backends.accounts import Accounts, Principal
 from inkship.simulators.inksoft.backends.orders import Clock, OrderBook
@@ -116,11 +116,11 @@ class InkSoftState:
     def store(self, store_uri: str) -> dict:
         """The store at this URL slug (case-insensitive); NotFound otherwise."""
         with self.lock:
-            return copy.deepcopy(self.accounts.store(store_uri))
+            return json_copy(self.accounts.store(store_uri))
 
     def stores_of(self, publisher_id: int) -> list[dict]:
         with self.lock:
-            return copy.deepcopy(self.accounts.stores_of(publisher_id))
+            return json_copy(self.accounts.stores_of(publisher_id))
 
     def authenticate(self, store_uri: str, api_key: str | None, session_token: str | None) -> Principal:
         """Who may act on this store: an API key of its publisher, or a session of a permitted user."""
@@ -146,7 +146,7 @@ class InkSoftState:
         Raises ValueError on a duplicate ID, an unknown store or a status outside the vocabularies.
         """
         with self.lock:
-            return copy.deepcopy(self.order_book.add(partial, store_uri))
+            return json_copy(self.order_book.add(partial, store_uri))
 
     def add_orders(self, partials: list[dict], default_store_uri: str | None = None) -> list[dict]:
         """Add several orders, all or none: a refused one removes those added before it.
@@ -154,44 +154,44 @@ class InkSoftState:
         `default_store_uri` is the store of partials that name none (no StoreUri, no StoreId).
         """
         with self.lock:
-            return copy.deepcopy(self.order_book.add_many(partials, default_store_uri))
+            return json_copy(self.order_book.add_many(partials, default_store_uri))
 
     def update_order(self, order_ref: Any, changes: dict) -> dict:
         """Apply changes (InkSoft field names); fields derived from a changed one are recomputed unless
         the changes set them too. Moves DateModified. Raises NotFound or ValueError."""
         with self.lock:
-            return copy.deepcopy(self.order_book.update(order_ref, changes))
+            return json_copy(self.order_book.update(order_ref, changes))
 
     def cancel_order(self, order_ref: Any) -> dict:
         """Cancel an order as a store admin would: Status Canceled, Cancelled true, DateModified moves."""
         with self.lock:
-            return copy.deepcopy(self.order_book.cancel(order_ref))
+            return json_copy(self.order_book.cancel(order_ref))
 
     def list_orders(self, store_uri: str | None = None) -> list[dict]:
         """Every order (of one store when named), by ID; for the control plane and the HTML views."""
         with self.lock:
             store_id = self.accounts.store(store_uri)["StoreId"] if store_uri else None
-            return copy.deepcopy(self.order_book.listing(store_id))
+            return json_copy(self.order_book.listing(store_id))
 
     def find_order(self, order_ref: Any) -> dict:
         """One order by ID or UniqueId, whatever its store; NotFound otherwise."""
         with self.lock:
-            return copy.deepcopy(self.order_book.find(order_ref))
+            return json_copy(self.order_book.find(order_ref))
 
     # -- orders: the API side -------------------------------------------------------------------
 
     def get_order(self, principal: Principal, order_ref: Any) -> dict:
         with self.lock:
-            return copy.deepcopy(self.order_book.find(order_ref, principal.publisher_id))
+            return json_copy(self.order_book.find(order_ref, principal.publisher_id))
 
     def get_order_by_email(self, store_uri: str, order_ref: Any, email: str) -> dict:
         """The storefront lookup (reference §3.2): no key, but the buyer's email must match."""
         with self.lock:
-            return copy.deepcopy(self.order_book.find_by_email(store_uri, order_ref, email))
+            return json_copy(self.order_book.find_by_email(store_uri, order_ref, email))
 
     def get_orders(self, principal: Principal, order_refs: Iterable[Any]) -> list[dict]:
         with self.lock:
-            return [copy.deepcopy(self.order_book.find(ref, principal.publisher_id)) for ref in order_refs]
+            return [json_copy(self.order_book.find(ref, principal.publisher_id)) for ref in order_refs]
 
     def order_summaries(self, principal: Principal, store_uri: str,
                         query: SummaryQuery) -> tuple[list[dict], int]:
@@ -199,7 +199,7 @@ class InkSoftState:
         for among the publisher's stores."""
         with self.lock:
             page, total = self.order_book.summaries(principal, store_uri, query)
-            return [copy.deepcopy(summary_of(o, query.include_cards)) for o in page], total
+            return [json_copy(summary_of(o, query.include_cards)) for o in page], total
 
     def order_summary_texts(self, principal: Principal, store_uri: str, query: SummaryQuery, *,
                             render: Callable[[dict], str], how: Hashable) -> tuple[list[str], int]:
@@ -212,4 +212,4 @@ class InkSoftState:
                          request: ShipmentRequest) -> list[dict]:
         """CreateOrderShipments: one Shipment with one Package per order; all checked before any change."""
         with self.lock:
-            return copy.deepcopy(self.order_book.create_shipments(principal, order_refs, request))
+            return json_copy(self.order_book.create_shipments(principal, order_refs, request))

@@ -141,7 +141,7 @@ class ShipStationState:
     @locked
     def upsert_order(self, payload: Any, *, prefix: str = "apiOrder",
                      import_batch: str | None = None) -> dict:
-        return self.order_book.upsert(payload, prefix=prefix, import_batch=import_batch)
+        return render_order(self.order_book.upsert(payload, prefix=prefix, import_batch=import_batch))
 
     @locked
     def create_order(self, payload: Any) -> dict:

@@ -204,13 +204,16 @@ class OrderBook:
         """Like `summaries`, each summary as the text `render` makes of it, kept per order and `how`
         (what decides the rendering) until the order changes."""
         page, total = self.summaries(principal, store_uri, query)
+        key = repr((how, query.include_cards))  # a string: its hash is computed once, not per order
         texts = []
         for order in page:
-            kept = self._texts.setdefault(order["ID"], {})
-            key = (how, query.include_cards)
-            if key not in kept:
-                kept[key] = render(summary_of(order, query.include_cards))
-            texts.append(kept[key])
+            kept = self._texts.get(order["ID"])
+            if kept is None:
+                kept = self._texts[order["ID"]] = {}
+            text = kept.get(key)
+            if text is None:
+                text = kept[key] = render(summary_of(order, query.include_cards))
+            texts.append(text)
         return texts, total
 
     def create_shipments(self, principal: Principal, order_refs: list[Any],

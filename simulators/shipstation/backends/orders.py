@@ -131,7 +131,8 @@ class OrdersBackend:
     # ------------------------------------------------------------------ create, import, delete
 
     def upsert(self, payload: Any, *, prefix: str = "apiOrder", import_batch: str | None = None) -> dict:
-        """createorder: upsert by orderKey (generated when omitted), full replace; locked when shipped."""
+        """createorder: upsert by orderKey (generated when omitted), full replace; locked when shipped.
+        Returns the stored record (render it with `render_order` to answer with it)."""
         errors = models.validate_order(payload, prefix)
         key = payload.get("orderKey") if isinstance(payload, Mapping) else None
         existing_id = self.keys.get(key) if key else None
@@ -170,7 +171,7 @@ class OrdersBackend:
         if import_batch:
             self.import_batches[order_id] = import_batch
         self._changed(record)
-        return render_order(record)
+        return record
 
     def create_one(self, payload: Any) -> dict:
         if isinstance(payload, list):
@@ -178,7 +179,7 @@ class OrdersBackend:
         order = self.upsert(payload, prefix="apiOrder")
         if self.fire_order_notify_on_create:
             self._queue_order_notify(order["advancedOptions"]["storeId"], [order["orderId"]])
-        return order
+        return render_order(order)
 
     def create_many(self, payloads: Any) -> dict:
         """createorders: an array of at most 100; each order succeeds or fails on its own."""
