@@ -182,11 +182,21 @@ def list_reply_from_texts(texts: list[str], fmt: str, quirks: dict, *, paginatio
     without re-encoding every item on every page."""
     if not texts:
         return data_reply([], fmt, quirks, pagination=pagination, is_list=True, data_item_name=data_item_name)
-    envelope = format_reply({"OK": True, "StatusCode": "OK", "Data": _SPLICE_MARK,
-                             "Pagination": None if quirks["null_pagination"] else pagination, "Messages": []},
-                            fmt, 200, data_item_name)
-    body = envelope.body.replace(json.dumps(_SPLICE_MARK), "[" + ",".join(texts) + "]", 1)
-    return Reply(body, envelope.status, envelope.mimetype)
+    return _spliced("[" + ",".join(texts) + "]", fmt, None if quirks["null_pagination"] else pagination,
+                    data_item_name)
+
+
+def reply_from_texts(texts: list[str], fmt: str, *, data_item_name: str = "Item") -> Reply:
+    """`data_reply(items)` (not a list method) for items rendered by `item_text`: one item answers as the
+    object itself, several as an array."""
+    return _spliced(texts[0] if len(texts) == 1 else "[" + ",".join(texts) + "]", fmt, None, data_item_name)
+
+
+def _spliced(data_text: str, fmt: str, pagination: dict | None, data_item_name: str) -> Reply:
+    envelope = format_reply({"OK": True, "StatusCode": "OK", "Data": _SPLICE_MARK, "Pagination": pagination,
+                             "Messages": []}, fmt, 200, data_item_name)
+    return Reply(envelope.body.replace(json.dumps(_SPLICE_MARK), data_text, 1), envelope.status,
+                 envelope.mimetype)
 
 
 def error_reply(http_status: int, status_code: str, message: str, fmt: str, quirks: dict) -> Reply:

@@ -19,6 +19,7 @@ from inkship.simulators.inksoft.render import (
     error_reply,
     item_text,
     list_reply_from_texts,
+    reply_from_texts,
     texts_allowed,
 )
 from inkship.simulators.inksoft.shipments import ShipmentRequest
@@ -165,6 +166,11 @@ def get_order_package(call: Call) -> Reply:
     if not refs:
         raise BadRequest("OrderIds is required")
     include_cards = call.params.boolean("IncludeProductionCards", default=True)
+    if texts_allowed(call.fmt, call.quirks):
+        how = ("package", include_cards, call.fmt, tuple(sorted(call.quirks.items())))
+        texts = call.state.order_texts(principal, refs, how=how, render=lambda o: item_text(
+            _without_cards(o, include_cards), call.fmt, call.quirks))
+        return reply_from_texts(texts, call.fmt, data_item_name="Order")
     orders = [_without_cards(o, include_cards) for o in call.state.get_orders(principal, refs)]
     return call.reply(orders[0] if len(orders) == 1 else orders, item_name="Order")
 

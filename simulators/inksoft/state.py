@@ -193,6 +193,13 @@ class InkSoftState:
         with self.lock:
             return [json_copy(self.order_book.find(ref, principal.publisher_id)) for ref in order_refs]
 
+    def order_texts(self, principal: Principal, order_refs: Iterable[Any], *, render: Callable[[dict], str],
+                    how: Hashable) -> list[str]:
+        """`get_orders` with each order as the text `render` makes of it, kept per order and `how`
+        until the order changes."""
+        with self.lock:
+            return self.order_book.order_texts(principal, order_refs, render, how)
+
     def order_summaries(self, principal: Principal, store_uri: str,
                         query: SummaryQuery) -> tuple[list[dict], int]:
         """A page of summaries and the total matching. Scope: the URL's store, or the `StoreIds` asked

@@ -204,17 +204,27 @@ class OrderBook:
         """Like `summaries`, each summary as the text `render` makes of it, kept per order and `how`
         (what decides the rendering) until the order changes."""
         page, total = self.summaries(principal, store_uri, query)
-        key = repr((how, query.include_cards))  # a string: its hash is computed once, not per order
+        return self._kept_texts(page, lambda o: render(summary_of(o, query.include_cards)),
+                                (how, query.include_cards)), total
+
+    def order_texts(self, principal: Principal, order_refs: Iterable[Any], render: Callable[[dict], str],
+                    how: Hashable) -> list[str]:
+        """Full orders (each found as `find` does) as the text `render` makes of each."""
+        orders = [self.find(ref, principal.publisher_id) for ref in order_refs]
+        return self._kept_texts(orders, render, ("order", how))
+
+    def _kept_texts(self, orders: list[dict], render: Callable[[dict], str], how: Hashable) -> list[str]:
+        key = repr(how)  # a string: its hash is computed once, not once per order
         texts = []
-        for order in page:
+        for order in orders:
             kept = self._texts.get(order["ID"])
             if kept is None:
                 kept = self._texts[order["ID"]] = {}
             text = kept.get(key)
             if text is None:
-                text = kept[key] = render(summary_of(order, query.include_cards))
+                text = kept[key] = render(order)
             texts.append(text)
-        return texts, total
+        return texts
 
     def create_shipments(self, principal: Principal, order_refs: list[Any],
                          request: ShipmentRequest) -> list[dict]:

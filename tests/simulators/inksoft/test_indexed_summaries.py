@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from inkship.simulators.clock import SimClock
 from inkship.simulators.inksoft.backends.accounts import Principal
 from inkship.simulators.inksoft.query import DateRange, SummaryQuery
-from inkship.simulators.inksoft.render import data_reply, item_text, list_reply_from_texts
+from inkship.simulators.inksoft.render import data_reply, item_text, list_reply_from_texts, reply_from_texts
 from inkship.simulators.inksoft.state import QUIRKS, InkSoftState
 
 from tests.simulators.inksoft.conftest import CREDENTIALS, START
@@ -99,3 +99,15 @@ def test_a_changed_order_is_rendered_again(shop: InkSoftState) -> None:
     before = first_text()
     shop.update_order(1001, {"ProductionStatus": "Open"})
     assert (before, first_text()) == ('"Complete"', '"Open"')
+
+
+@pytest.mark.parametrize("refs", [[1003], [1002, "u-9", 1004]])
+@pytest.mark.parametrize("fmt", ["JSON", "JSONCamelCase"])
+def test_kept_order_texts_answer_what_get_order_package_did(shop: InkSoftState, refs: list, fmt: str) -> None:
+    switches = {name: quirk.default for name, quirk in QUIRKS.items()} | {"date_format": "dotnet"}
+    principal = Principal(CREDENTIALS.inksoft_publisher_id)
+    orders = shop.get_orders(principal, refs)
+    texts = shop.order_texts(principal, refs, render=lambda o: item_text(o, fmt, switches),
+                             how=(fmt, tuple(sorted(switches.items()))))
+    expected = data_reply(orders[0] if len(orders) == 1 else orders, fmt, switches, data_item_name="Order")
+    assert reply_from_texts(texts, fmt, data_item_name="Order") == expected
