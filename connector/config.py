@@ -6,12 +6,13 @@ Values are type-checked and converted, unknown sections and keys are refused, an
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
 import tomllib
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -192,16 +193,28 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     return config
 
 
+def _fixed_by(fix: str) -> dict[str, str]:
+    """`details` of a ConfigError whose fix is not "set the key" (the CLI shows it as the hint)."""
+    return {"fix": fix}
+
+
 def _read_file(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"configuration file {path} does not exist") from None
+        raise ConfigError(f"configuration file {path} does not exist", details=_fixed_by(
+            f"create {path} (docs/config.example.toml shows every key), or point --config or "
+            "INKSHIP_CONFIG at the file you meant")) from None
+    except IsADirectoryError:
+        raise ConfigError(f"configuration file {path} is a directory", details=_fixed_by(
+            "point --config or INKSHIP_CONFIG at the TOML file itself")) from None
     except OSError as exc:
-        raise ConfigError(f"configuration file {path} cannot be read: {exc.strerror}") from None
+        raise ConfigError(f"configuration file {path} cannot be read: {exc.strerror}", details=_fixed_by(
+            f"let this user read {path}, or point --config or INKSHIP_CONFIG at another file")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from None
+        raise ConfigError(f"configuration file {path} is not valid TOML: {exc}", details=_fixed_by(
+            f"correct the TOML syntax of {path} where the message says")) from None
 
 
 def raise_all(errors: list[ConfigError]) -> None:
@@ -221,7 +234,9 @@ def _merge_sources(raw: dict[str, Any], env: Mapping[str, str],
     for section, body in raw.items():
         if section not in SECTIONS:
             errors.append(ConfigError(f"unknown section [{section}]; known sections: {', '.join(SECTIONS)}",
-                                      key=section))
+                                      key=section, details=_fixed_by(
+                                          f"remove [{section}] from the configuration file or correct its "
+                                          f"name{_did_you_mean(section, SECTIONS, '[{}]')}")))
         elif not isinstance(body, dict):
             errors.append(ConfigError("must be a table ([section])", key=section))
         else:
@@ -263,8 +278,9 @@ def _build_section(section: str, cls: type, values: dict[str, Any], errors: list
         dotted = f"{section}.{key}"
         if key not in known:
             source = f" (from {value.variable})" if isinstance(value, _FromEnv) else ""
+            fix = _unknown_key_fix(section, key, value, known)
             errors.append(ConfigError(f"unknown key{source}; known keys in [{section}]: {', '.join(known)}",
-                                      key=dotted))
+                                      key=dotted, details=_fixed_by(fix)))
             continue
         try:
             if known[key].metadata.get("numeric_id") and type(value) is int:
@@ -277,6 +293,22 @@ def _build_section(section: str, cls: type, values: dict[str, Any], errors: list
             errors.append(ConfigError("must be a string", key=dotted) if known[key].metadata.get("secret")
                           else exc)
     return cls(**kwargs)
+
+
+def _did_you_mean(name: str, known: Iterable[str], shape: str = "{}") -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {shape.format(close[0])}?)" if close else ""
+
+
+def _unknown_key_fix(section: str, key: str, value: Any, known: Iterable[str]) -> str:
+    """Remove or rename the key where it was given (the file, or an environment variable)."""
+    if isinstance(value, _FromEnv):
+        variable_of = f"{ENV_PREFIX}{section.upper()}_{{}}"
+        close = difflib.get_close_matches(key, list(known), n=1)
+        guess = f" (did you mean {variable_of.format(close[0].upper())}?)" if close else ""
+        return f"unset {value.variable} or correct its name{guess}"
+    return (f"remove {key} from [{section}] in the configuration file or correct its name"
+            + _did_you_mean(key, known, f"{section}.{{}}"))
 
 
 def _convert(hint: Any, value: Any, key: str) -> Any:

@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from inkship.connector.config import Config
 from inkship.connector.redact import MASK, redact_text
 
-# Credential-looking parameters in free text: `apikey=...`, `"password": "..."`, `Authorization: Basic ...`.
+from inkship.secret_names import secret_name_pattern
+
+# Credential-looking parameters in free text, by the one list of secret names (inkship.secret_names):
+# `apikey=...`, `"password": "..."`, `Authorization: Basic ...`.
 # Values shorter than 4 characters are left alone, so "webhook.token: is required" stays readable.
 _CREDENTIAL_PARAMETER = re.compile(
     r"""(?ix)
-    (?P<name>["']?(?:api[_-]?key|api[_-]?secret|password|ss-password|session[_-]?token|token|secret
-              |integration[_-]?key|authorization)["']?\s*[=:]\s*["']?)
+    (?P<name>["']?""" + secret_name_pattern() + r"""["']?\s*[=:]\s*["']?)
     (?P<value>(?:basic\s+|bearer\s+)?[^\s&"',;}]{4,})
     """
 )

@@ -1,35 +1,24 @@
 """Secret redaction for logs, error messages and reports: by parameter name and by known value.
 
 Every log line and exception text the connector builds from a URL, a query or a body goes through here.
+Which names carry credentials is decided once, for the simulators too, in `inkship.secret_names`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-MASK = "***"
+from inkship.secret_names import is_secret_name
 
-# Parameter and field names that carry credentials in either API, in the Custom Store protocol or in our
-# own configuration. Compared after lower-casing and dropping "-" and "_" (so "SS-Password", "api_secret",
-# "APIKey" and "apikey" all match).
-SECRET_NAMES = frozenset({
-    "apikey", "apisecret", "password", "sspassword", "sessiontoken", "token", "integrationkey",
-    "authorization", "secret", "xapikey", "privatekey",
-})
+MASK = "***"
 
 # Values shorter than this are not scrubbed by value: masking "1" or "ab" everywhere would wreck the text
 # and such a value is no secret worth the name anyway.
 MIN_SECRET_LENGTH = 4
-
-
-def is_secret_name(name: str) -> bool:
-    """True when a parameter, header or field with this name holds a credential."""
-    return re.sub(r"[-_\s]", "", name).lower() in SECRET_NAMES
 
 
 def redact_text(text: str, secrets: Iterable[str | None] = ()) -> str:

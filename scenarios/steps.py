@@ -11,7 +11,7 @@ from typing import Any
 from inkship.connector.engine.crashpoints import SimulatedCrash
 from inkship.connector.engine.reports import ImportReport, ShipbackReport
 from inkship.connector.errors import InkshipError
-from inkship.connector.mapping.orders import order_key_for
+from inkship.connector.mapping.keys import order_key_for
 from inkship.connector.state.store import DEFAULT_CLAIM_SECONDS
 from inkship.scenarios import expectations
 from inkship.scenarios.loader import STEP_EXTRAS, Scenario, seconds_of

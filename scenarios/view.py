@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from inkship.connector.engine.reports import ShipbackReport
-from inkship.connector.mapping.orders import order_key_for
+from inkship.connector.mapping.keys import order_key_for
 from inkship.scenarios.world import APIS, World
 
 

@@ -17,16 +17,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from inkship.secret_names import is_secret_name
+
 MASK = "***"
 BODY_LIMIT = 64 * 1024
 # A long-running `inkship sim` must not grow without bound; the oldest entries go first.
 MAX_ENTRIES = 50_000
-
-# Compared after lower-casing and dropping "-" and "_": ApiKey, APIKey, apikey, api_key, SS-Password...
-_SECRET_NAMES = frozenset({
-    "apikey", "apisecret", "password", "sspassword", "sessiontoken", "token", "integrationkey",
-    "authorization", "secret", "clientsecret", "accesstoken", "refreshtoken",
-})
 
 _JSON_STRING_MEMBER = re.compile(r'"([^"\\]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"?')
 
@@ -48,10 +44,6 @@ def _mask_url(url: str) -> str:
 
 def _mask_urls(text: str) -> str:
     return _URL.sub(lambda m: _mask_url(m.group(0)), text)
-
-
-def is_secret_name(name: str) -> bool:
-    return name.replace("-", "").replace("_", "").lower() in _SECRET_NAMES
 
 
 def _mask_json(value: Any) -> Any:

@@ -9,6 +9,7 @@ used by both API clients instead of the network. Nothing else sets it.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ class CliContext:
         return ShipStationClient(self.config().shipstation, **self.runtime.http_options(**http_kw))
 
     def state_store(self) -> StateStore:
-        return StateStore(self.config().state.database)
+        return open_state_store(self.config().state.database)
 
     def engine(self, progress: bool = False, **http_kw: Any) -> SyncEngine:
         """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it).
@@ -90,13 +91,42 @@ class CliContext:
 pass_cli = click.make_pass_decorator(CliContext)
 
 
+def open_state_store(database: str) -> StateStore:
+    """The state store at `state.database`; a path that cannot be created or opened is a configuration
+    error naming the key and the path (exit 2), not a traceback."""
+    try:
+        return StateStore(database)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"the state database {database} cannot be created or opened: {reason}",
+                          key="state.database", details={"fix": (
+                              "set state.database to a file in a directory this user can write "
+                              "(the directory is created when missing)")}) from None
+
+
+def _own_fix(exc: InkshipError) -> str | None:
+    """The fix an error names itself (`details={"fix": ...}`): a missing file, an unknown key..."""
+    return exc.details.get("fix") if isinstance(exc.details, dict) else None
+
+
+def _set_key_hint(key: str | None) -> str:
+    env = "INKSHIP_" + key.replace(".", "_").upper() if key else "INKSHIP_<SECTION>_<KEY>"
+    return (f"set {key or 'the named key'} in the config file (--config or INKSHIP_CONFIG) "
+            f"or the {env} variable")
+
+
 def fix_hint(exc: InkshipError) -> str:
     """Plain words on what to change, by error type and API."""
     api = (exc.api or "").lower()
+    if own := _own_fix(exc):
+        return own
+    if isinstance(exc, ConfigError) and isinstance(exc.details, list):
+        # Several problems: each one's own fix, then the general one for keys to set.
+        fixes = dict.fromkeys(_own_fix(problem) or _set_key_hint(None)
+                              for problem in exc.details if isinstance(problem, InkshipError))
+        return "; ".join(fixes)
     if isinstance(exc, ConfigError):
-        key = exc.key or "the named key"
-        env = "INKSHIP_" + key.replace(".", "_").upper() if exc.key else "INKSHIP_<SECTION>_<KEY>"
-        return f"set {key} in the config file (--config or INKSHIP_CONFIG) or the {env} variable"
+        return _set_key_hint(exc.key)
     if isinstance(exc, PermissionDenied):
         if "inksoft" in api:
             return ("give the InkSoft user the Fulfillment Store Admin permission "

@@ -9,11 +9,10 @@ from typing import Any
 import click
 from inkship.connector.clients.inksoft import InkSoftClient
 from inkship.connector.clients.shipstation import ShipStationClient
-from inkship.connector.commands.context import CliContext, pass_cli
+from inkship.connector.commands.context import CliContext, open_state_store, pass_cli
 from inkship.connector.config import Config, raise_all
 from inkship.connector.engine.sync import SyncEngine
 from inkship.connector.errors import ConfigError
-from inkship.connector.state.store import StateStore
 from inkship.connector.web.app import WEBHOOK_PATH, create_app, webhook_url
 from werkzeug.serving import make_server
 
@@ -88,7 +87,8 @@ def _engine_factory(cli: CliContext, config: Config) -> Callable[[], SyncEngine]
     def engine() -> SyncEngine:
         http = cli.runtime.http_options(max_attempts=WEBHOOK_HTTP_ATTEMPTS)
         return SyncEngine(config, InkSoftClient(config.inksoft, **http),
-                          ShipStationClient(config.shipstation, **http), StateStore(config.state.database))
+                          ShipStationClient(config.shipstation, **http),
+                          open_state_store(config.state.database))
     return engine
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import click
-from inkship.connector.commands.context import CliContext, pass_cli
-from inkship.connector.state.store import LedgerRow, RunRecord, StateStore
+from inkship.connector.commands.context import CliContext, open_state_store, pass_cli
+from inkship.connector.state.store import LEDGER_STATES, LedgerRow, RunRecord
 
 
 def _counts_text(counts: Any) -> str:
@@ -44,15 +45,23 @@ def _writeback_line(row: LedgerRow) -> str:
 def status(cli: CliContext, run_count: int) -> None:
     """What is linked, pending and failed, and the last runs."""
     database = cli.config(require_credentials=False).state.database
-    with StateStore(database) as state:
-        counts = state.counts()
-        pending_orders = state.pending_links()
-        pending_writebacks = state.ledger_pending()
-        problems = state.open_problems()
-        runs = state.recent_runs(run_count)
+    exists = Path(database).is_file()
+    if exists:
+        with open_state_store(database) as state:
+            counts = state.counts()
+            pending_orders = state.pending_links()
+            pending_writebacks = state.ledger_pending()
+            problems = state.open_problems()
+            runs = state.recent_runs(run_count)
+    else:
+        # Reading must not create: no state directory or empty database as a side effect.
+        counts = {"orders_linked": 0, "orders_pending": 0, "ledger": dict.fromkeys(LEDGER_STATES, 0),
+                  "open_problems": 0, "runs": 0}
+        pending_orders, pending_writebacks, problems, runs = [], [], [], []
     ledger = counts["ledger"]
     lines = [
-        f"state: {database}",
+        f"state: {database}" if exists else
+        f"state: {database} does not exist yet (the first sync, run or serve creates it)",
         f"orders linked to ShipStation: {counts['orders_linked']}"
         f" ({counts['orders_pending']} waiting to be sent again)",
         f"shipments written back to InkSoft: {ledger['written']}; pending: {ledger['pending']};"
@@ -66,7 +75,7 @@ def status(cli: CliContext, run_count: int) -> None:
     lines += [_writeback_line(row) for row in pending_writebacks]
     lines.append(f"last runs ({counts['runs']} in all):" if runs else "no runs yet")
     lines += [_run_line(run) for run in runs]
-    cli.emit({"counts": counts,
+    cli.emit({"state": database, "exists": exists, "counts": counts,
               "pending_orders": [asdict(link) for link in pending_orders],
               "pending_writebacks": [asdict(row) for row in pending_writebacks],
               "problems": [asdict(p) for p in problems],

@@ -81,6 +81,20 @@ def _window_date(name: str) -> datetime:
                               api=CUSTOM_STORE_API, status=400) from None
 
 
+def _export_window() -> tuple[datetime, datetime]:
+    """The InkSoft window to read for ShipStation's [start_date, end_date]: the overlap before, the
+    whole last minute after. Dates whose window leaves the calendar (before the year 1, past 9999)
+    and a start after the end are the caller's mistake: a 400 with a short reason."""
+    start, end = _window_date("start_date"), _window_date("end_date")
+    if start > end:
+        raise RequestRejected("start_date is after end_date", api=CUSTOM_STORE_API, status=400)
+    try:
+        return start - EXPORT_OVERLAP, end + _END_OF_MINUTE
+    except OverflowError:
+        raise RequestRejected("start_date or end_date is out of range (years 1 to 9999, UTC)",
+                              api=CUSTOM_STORE_API, status=400) from None
+
+
 def _page_number() -> int:
     try:
         return max(int(request.args.get("page", "1")), 1)
@@ -89,8 +103,9 @@ def _page_number() -> int:
 
 
 def _failure(exc: InkshipError) -> Response:
-    """What ShipStation should see when InkSoft could not be read: an error it shows as a store error
-    and retries, never an empty document that would look like 'no orders'."""
+    """What ShipStation should see when InkSoft could not be read or written: an error it shows as a
+    store error and retries, never an empty document that would look like 'no orders'. The caller gets
+    a short generic reason; InkSoft's URL and its own error text go to the log only."""
     if isinstance(exc, RequestRejected) and exc.api == CUSTOM_STORE_API and exc.status:
         return _xml_error(exc.status, exc.message)
     if isinstance(exc, RetryableError):
@@ -100,7 +115,11 @@ def _failure(exc: InkshipError) -> Response:
         log.error("custom store: InkSoft refused the connector's credentials: %s", exc)
         return _xml_error(502, "InkSoft refused the connector's credentials (see the connector's log)")
     log.error("custom store: %s", exc)
-    return _xml_error(500, f"{type(exc).__name__}: {exc.message}")
+    return _internal_error()
+
+
+def _internal_error() -> Response:
+    return _xml_error(500, "internal error in the connector (the detail is in its log)")
 
 
 def register(app: Flask, config: Config, engine_factory: Callable[[], Any]) -> None:
@@ -111,12 +130,12 @@ def register(app: Flask, config: Config, engine_factory: Callable[[], Any]) -> N
     notice_lock = threading.Lock()
 
     def export() -> Response:
-        start, end, number = _window_date("start_date"), _window_date("end_date"), _page_number()
+        (start, end), number = _export_window(), _page_number()
         engine = engine_factory()
         try:
             page = export_page(engine.inksoft, engine.status_table, config.mapping,
-                               config.shipstation.store_id, start - EXPORT_OVERLAP, end + _END_OF_MINUTE,
-                               number, store_domain=engine.store_domain)
+                               config.shipstation.store_id, start, end, number,
+                               store_domain=engine.store_domain)
         finally:
             engine.close()
         log.info("custom store export %s..%s page %d/%d: %d orders, %d left out",
@@ -155,5 +174,9 @@ def register(app: Flask, config: Config, engine_factory: Callable[[], Any]) -> N
             return handler()
         except InkshipError as exc:
             return _failure(exc)
+        except Exception:
+            # A defect of ours: the traceback goes to the log, the caller learns nothing about the inside.
+            log.exception("custom store: %s %s failed", request.method, action)
+            return _internal_error()
 
     app.register_blueprint(blueprint)

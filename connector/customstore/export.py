@@ -17,7 +17,8 @@ from inkship.connector.config import MappingConfig
 from inkship.connector.errors import OrderRejected
 from inkship.connector.mapping import fields as f
 from inkship.connector.mapping import limits
-from inkship.connector.mapping.orders import MappedOrder, Skip, map_order, order_ref_for
+from inkship.connector.mapping.keys import order_ref_for
+from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
 from inkship.connector.mapping.status import DEFAULT_STATUS_TABLE, StatusTable, normalize_status, status_of
 from inkship.connector.mapping.times import parse_inksoft_datetime, to_custom_store_date
 from markupsafe import Markup

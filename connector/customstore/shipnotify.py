@@ -18,7 +18,8 @@ from defusedxml.ElementTree import fromstring
 from inkship.connector.config import Config, MappingConfig
 from inkship.connector.engine.shipback import Label, OrderState, write_back
 from inkship.connector.errors import NotFound, OrderRejected, RequestRejected
-from inkship.connector.mapping.orders import ItemRef, item_aliases, order_key_for, order_ref_for
+from inkship.connector.mapping.items import ItemRef, item_aliases
+from inkship.connector.mapping.keys import order_key_for, order_ref_for
 from inkship.connector.mapping.shipments import InkSoftShipment, writeback_for
 from inkship.connector.mapping.times import parse_custom_store_date
 
@@ -274,7 +275,7 @@ def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
                   f"ship notice {notice.tracking_number}")
     today = engine.clock().date()
     try:
-        result = write_back(engine, current, label,
+        result = write_back(engine.context, current, label,
                             lambda latest: notice_writeback(notice, latest.order, latest.already, today))
     except OrderRejected as exc:
         raise _rejected(f"ship notice cannot be written back: {exc.message}") from None

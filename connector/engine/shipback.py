@@ -12,12 +12,12 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from inkship.connector.engine.importer import LOCKED
+from inkship.connector.engine.context import LOCKED, PassContext
 from inkship.connector.engine.reports import ShipbackReport
 from inkship.connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
-from inkship.connector.mapping.orders import ItemRef
+from inkship.connector.mapping.items import ItemRef
 from inkship.connector.mapping.shipments import (
     InkSoftShipment,
     find_package_with_tracking,
@@ -26,9 +26,6 @@ from inkship.connector.mapping.shipments import (
 )
 from inkship.connector.mapping.times import parse_pacific
 from inkship.connector.state.store import Link
-
-if TYPE_CHECKING:
-    from inkship.connector.engine.sync import SyncEngine
 
 log = logging.getLogger("inkship.shipback")
 
@@ -43,16 +40,16 @@ SPAN_END_MARGIN = timedelta(hours=2, seconds=1)
 WRITE_FAILED, VOIDED_AFTER, REFUSED_URL = "writeback_failed", "voided_after_writeback", "unsafe_resource_url"
 
 
-def run_shipback(engine: SyncEngine, dry_run: bool) -> ShipbackReport:
+def run_shipback(ctx: PassContext, dry_run: bool) -> ShipbackReport:
     """Poll `/shipments` since the cursor (created, and voided) and write back what is new."""
-    state = engine.state
-    start, started = engine.poll_window(CURSOR)
+    state = ctx.state
+    start, started = ctx.poll_window(CURSOR)
     report = ShipbackReport(dry_run=dry_run, window_start=start, window_end=started)
 
-    shipments = {s["shipmentId"]: s for s in engine.shipstation.iter_shipments(create_date_start=start)}
+    shipments = {s["shipmentId"]: s for s in ctx.shipstation.iter_shipments(create_date_start=start)}
     # A label voided now may be older than the window: voids are looked up by their own date.
     # (The client turns datetime filters into ShipStation's Pacific text.)
-    for voided in engine.shipstation.iter_shipments(include_items=False, voidDateStart=start):
+    for voided in ctx.shipstation.iter_shipments(include_items=False, voidDateStart=start):
         shipments[voided["shipmentId"]] = {**shipments.get(voided["shipmentId"], {}), **voided}
     # Write-backs left pending by an earlier run whose shipments fell out of the window.
     # (Negative ids are Custom Store ship notices, settled by their own path, not ShipStation shipments.)
@@ -61,15 +58,15 @@ def run_shipback(engine: SyncEngine, dry_run: bool) -> ShipbackReport:
     for order_id in dict.fromkeys(_shipstation_order_id(state.get_link(row.order_key)) for row in missing):
         if order_id is not None:
             shipments.update((s["shipmentId"], s)
-                             for s in engine.shipstation.iter_shipments(orderId=order_id))
+                             for s in ctx.shipstation.iter_shipments(orderId=order_id))
 
-    process_shipments(engine, shipments.values(), report, dry_run)
+    process_shipments(ctx, shipments.values(), report, dry_run)
     if not dry_run:
         state.set_cursor(CURSOR, started)
     return report
 
 
-def handle_webhook(engine: SyncEngine, payload: Any) -> ShipbackReport:
+def handle_webhook(ctx: PassContext, payload: Any) -> ShipbackReport:
     """One ShipStation webhook `{resource_url, resource_type}`: fetch the batch it names, write it back."""
     report = ShipbackReport()
     event = payload.get("resource_type") if isinstance(payload, dict) else None
@@ -79,18 +76,18 @@ def handle_webhook(engine: SyncEngine, payload: Any) -> ShipbackReport:
                    if event not in SHIP_EVENTS else "ship notice without a resource_url")
         return report
     try:
-        body = engine.shipstation.fetch_resource(url)
+        body = ctx.shipstation.fetch_resource(url)
     except UnsafeResourceUrl as exc:
         log.warning("webhook refused: %s", exc)
-        engine.state.record_problem("webhook", REFUSED_URL, str(exc))
+        ctx.state.record_problem("webhook", REFUSED_URL, str(exc))
         report.add("refused", "webhook", str(exc))
         return report
     shipments = [s for s in body.get("shipments") or [] if isinstance(s, dict)]
-    process_shipments(engine, _with_items(engine, shipments), report, dry_run=False)
+    process_shipments(ctx, _with_items(ctx, shipments), report, dry_run=False)
     return report
 
 
-def _with_items(engine: SyncEngine, shipments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_items(ctx: PassContext, shipments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ship notices name their batch with `includeShipmentItems=False`. Rather than rebuild that URL,
     list the shipments created between the batch's first and last label, with items: a page per 500
     labels of that span, however many labels came after it (a webhook handled late)."""
@@ -98,7 +95,7 @@ def _with_items(engine: SyncEngine, shipments: list[dict[str, Any]]) -> list[dic
                if moment is not None]
     if not created:
         return shipments
-    listed = engine.shipstation.iter_shipments(create_date_start=min(created),
+    listed = ctx.shipstation.iter_shipments(create_date_start=min(created),
                                                createDateEnd=max(created) + SPAN_END_MARGIN)
     with_items = {s["shipmentId"]: s for s in listed}
     return [with_items.get(s.get("shipmentId"), s) for s in shipments]
@@ -123,10 +120,10 @@ class OrderWork:
     shipments: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
-def process_shipments(engine: SyncEngine, shipments: Iterable[dict[str, Any]], report: ShipbackReport,
+def process_shipments(ctx: PassContext, shipments: Iterable[dict[str, Any]], report: ShipbackReport,
                       dry_run: bool) -> None:
     """Settle each shipment: written back, a duplicate, voided, or ignored (not an order we imported)."""
-    state = engine.state
+    state = ctx.state
     work: dict[str, OrderWork] = {}
     for shipment in sorted(shipments, key=lambda s: s.get("shipmentId") or 0):
         shipment_id = shipment.get("shipmentId")
@@ -141,9 +138,9 @@ def process_shipments(engine: SyncEngine, shipments: Iterable[dict[str, Any]], r
         settled = row is not None and row.state != "pending"
         if shipment.get("voided"):
             if not dry_run:
-                _reopen_if_locked(engine, link)
+                _reopen_if_locked(ctx, link)
             if row is not None and row.state == "written":
-                _voided_after_writeback(engine, link, shipment, report, dry_run)
+                _voided_after_writeback(ctx, link, shipment, report, dry_run)
             elif not settled:
                 # Pending and voided: it may have reached InkSoft; the order's packages decide.
                 work.setdefault(link.order_key, OrderWork(link)).shipments.append(shipment)
@@ -156,20 +153,20 @@ def process_shipments(engine: SyncEngine, shipments: Iterable[dict[str, Any]], r
         return
     ids = [w.link.inksoft_id for w in work.values()]
     try:
-        orders = {order.get("ID"): order for order in engine.inksoft.get_orders(ids)}
+        orders = {order.get("ID"): order for order in ctx.inksoft.get_orders(ids)}
     except InkshipError as exc:
-        engine.stop_if_fatal(exc)
+        ctx.stop_if_fatal(exc)
         for w in work.values():
             for shipment in w.shipments:
-                _failed(engine, w.link, shipment, f"InkSoft order not read: {exc}", report, dry_run)
+                _failed(ctx, w.link, shipment, f"InkSoft order not read: {exc}", report, dry_run)
         return
     for w in work.values():
         order = orders.get(w.link.inksoft_id)
         if order is None:
             for shipment in w.shipments:
-                _failed(engine, w.link, shipment, "InkSoft no longer has this order", report, dry_run)
+                _failed(ctx, w.link, shipment, "InkSoft no longer has this order", report, dry_run)
             continue
-        _write_order(engine, w.link, order, w.shipments, report, dry_run)
+        _write_order(ctx, w.link, order, w.shipments, report, dry_run)
 
 
 class OrderState:
@@ -192,8 +189,8 @@ class OrderState:
         for item_ref, quantity in writeback.items:
             self.already[item_ref] = self.already.get(item_ref, 0) + quantity
 
-    def reread(self, engine: SyncEngine) -> None:
-        self.order = engine.inksoft.get_order(self.inksoft_id)
+    def reread(self, ctx: PassContext) -> None:
+        self.order = ctx.inksoft.get_order(self.inksoft_id)
         self._already = None
 
     def has_tracking(self, tracking: str | None) -> bool:
@@ -225,7 +222,7 @@ class WriteBack:
 Prepare = Callable[[OrderState], InkSoftShipment | None]
 
 
-def write_back(engine: SyncEngine, current: OrderState, label: Label, prepare: Prepare,
+def write_back(ctx: PassContext, current: OrderState, label: Label, prepare: Prepare,
                dry_run: bool = False) -> WriteBack:
     """Write one label back to InkSoft exactly once; both transports (REST shipments and Custom Store
     ship notices) come through here.
@@ -236,7 +233,7 @@ def write_back(engine: SyncEngine, current: OrderState, label: Label, prepare: P
     An error (InkSoft's, or OrderRejected from `prepare`) leaves the row pending, records a problem
     naming the order (and field) and is raised for the caller to report.
     """
-    state = engine.state
+    state = ctx.state
     row = state.ledger_get(label.ledger_id)
     if row is not None and row.state != "pending":
         return WriteBack("duplicate", f"already {row.state}")
@@ -249,7 +246,7 @@ def write_back(engine: SyncEngine, current: OrderState, label: Label, prepare: P
     try:
         writeback = prepare(current)
         if writeback is None:
-            return _nothing_to_write(engine, current, label, dry_run)
+            return _nothing_to_write(ctx, current, label, dry_run)
         if dry_run:
             current.count(writeback)
             return WriteBack("written", _describe(writeback))
@@ -258,10 +255,10 @@ def write_back(engine: SyncEngine, current: OrderState, label: Label, prepare: P
                                    payload=_payload(writeback))
         if claim is None:
             return WriteBack("duplicate", "being written by another inkship process")
-        engine.maybe_crash("shipback.after_ledger_pending")
+        ctx.maybe_crash("shipback.after_ledger_pending")
         if claim.recovering:
             # An earlier attempt may have reached InkSoft: read the order afresh before writing.
-            current.reread(engine)
+            current.reread(ctx)
             if current.has_tracking(label.tracking_number):
                 state.ledger_mark_written(label.ledger_id)
                 state.resolve_problem(current.ref, WRITE_FAILED)
@@ -269,14 +266,14 @@ def write_back(engine: SyncEngine, current: OrderState, label: Label, prepare: P
                                  found_on_order=True)
             writeback = prepare(current)
             if writeback is None:
-                return _nothing_to_write(engine, current, label, dry_run)
-        engine.inksoft.create_order_shipment(current.order, writeback, retry=False)
+                return _nothing_to_write(ctx, current, label, dry_run)
+        ctx.inksoft.create_order_shipment(current.order, writeback, retry=False)
     except InkshipError as exc:
-        defer(engine, current.order_key, current.inksoft_id, label, exc, dry_run)
+        defer(ctx, current.order_key, current.inksoft_id, label, exc, dry_run)
         raise
-    engine.maybe_crash("shipback.after_inksoft_write")
+    ctx.maybe_crash("shipback.after_inksoft_write")
     state.ledger_mark_written(label.ledger_id)
-    engine.maybe_crash("shipback.after_ledger_written")
+    ctx.maybe_crash("shipback.after_ledger_written")
     state.resolve_problem(current.ref, WRITE_FAILED)
     if writeback.mark_completed:
         state.set_link_status(current.order_key, "shipped")
@@ -284,7 +281,7 @@ def write_back(engine: SyncEngine, current: OrderState, label: Label, prepare: P
     return WriteBack("written", _describe(writeback))
 
 
-def defer(engine: SyncEngine, order_key: str, inksoft_id: int, label: Label, error: InkshipError | str,
+def defer(ctx: PassContext, order_key: str, inksoft_id: int, label: Label, error: InkshipError | str,
           dry_run: bool) -> None:
     """Leave a label's write-back pending for the next attempt and open a problem naming the order
     (and the field, for OrderRejected) for the operator."""
@@ -292,9 +289,9 @@ def defer(engine: SyncEngine, order_key: str, inksoft_id: int, label: Label, err
     log.warning("write-back of %s to InkSoft order %s failed: %s", label.name, ref, error)
     if dry_run:
         return
-    engine.state.ledger_defer(label.ledger_id, order_key=order_key, inksoft_id=inksoft_id,
+    ctx.state.ledger_defer(label.ledger_id, order_key=order_key, inksoft_id=inksoft_id,
                               tracking_number=label.tracking_number, error=str(error))
-    engine.state.record_problem(ref, WRITE_FAILED, f"{label.name} not written back, will retry: {error}",
+    ctx.state.record_problem(ref, WRITE_FAILED, f"{label.name} not written back, will retry: {error}",
                                 field=error_field(error))
 
 
@@ -302,7 +299,7 @@ def error_field(error: InkshipError | str) -> str | None:
     return error.field if isinstance(error, OrderRejected) else None
 
 
-def _nothing_to_write(engine: SyncEngine, current: OrderState, label: Label, dry_run: bool) -> WriteBack:
+def _nothing_to_write(ctx: PassContext, current: OrderState, label: Label, dry_run: bool) -> WriteBack:
     """Settle a label that must not be written: voided first, or carrying no unit InkSoft still owes
     (a package without items would read in InkSoft as "the rest of the order shipped")."""
     if label.voided:
@@ -312,7 +309,7 @@ def _nothing_to_write(engine: SyncEngine, current: OrderState, label: Label, dry
         outcome, reason = "skipped", "nothing left to write back"
         detail = f"label {label.tracking_number} carries no unit InkSoft still owes; not written back"
     if not dry_run:
-        engine.state.ledger_mark_skipped(label.ledger_id, order_key=current.order_key,
+        ctx.state.ledger_mark_skipped(label.ledger_id, order_key=current.order_key,
                                          inksoft_id=current.inksoft_id, tracking_number=label.tracking_number,
                                          reason=reason)
     return WriteBack(outcome, detail)
@@ -323,7 +320,7 @@ def _shipment_writeback(shipment: dict[str, Any]) -> Prepare:
     return lambda current: writeback_for(shipment, current.order, current.already)
 
 
-def _write_order(engine: SyncEngine, link: Link, order: dict[str, Any], shipments: list[dict[str, Any]],
+def _write_order(ctx: PassContext, link: Link, order: dict[str, Any], shipments: list[dict[str, Any]],
                  report: ShipbackReport, dry_run: bool) -> None:
     """Write one order's new shipments in label order; each sees the units the earlier ones shipped."""
     current = OrderState(link.order_key, link.inksoft_id, order)
@@ -332,50 +329,50 @@ def _write_order(engine: SyncEngine, link: Link, order: dict[str, Any], shipment
         label = Label(shipment_id, shipment.get("trackingNumber"), f"shipment {shipment_id}",
                       voided=bool(shipment.get("voided")))
         try:
-            result = write_back(engine, current, label, _shipment_writeback(shipment), dry_run)
+            result = write_back(ctx, current, label, _shipment_writeback(shipment), dry_run)
         except InkshipError as exc:
             # InkSoft refused or failed, or data we cannot write (no tracking number, unreadable
             # lines): reported, left pending, and the pass goes on with the next shipment.
             report.add("failed", current.ref, str(exc), field=error_field(exc), shipment_id=shipment_id)
-            engine.stop_if_fatal(exc)
+            ctx.stop_if_fatal(exc)
             continue
         if result.found_on_order and label.voided:
-            _voided_after_writeback(engine, link, shipment, report, dry_run)
+            _voided_after_writeback(ctx, link, shipment, report, dry_run)
             continue
         report.add(result.outcome, current.ref, result.detail, shipment_id=shipment_id)
 
 
-def _voided_after_writeback(engine: SyncEngine, link: Link, shipment: dict[str, Any], report: ShipbackReport,
+def _voided_after_writeback(ctx: PassContext, link: Link, shipment: dict[str, Any], report: ShipbackReport,
                             dry_run: bool) -> None:
     """Reported once: the ledger moves written → voided on the first sighting only."""
     ref = f"#{link.inksoft_id}"
     shipment_id = shipment["shipmentId"]
-    if not dry_run and not engine.state.ledger_mark_voided(shipment_id):
+    if not dry_run and not ctx.state.ledger_mark_voided(shipment_id):
         return
     message = (f"label {shipment.get('trackingNumber')} was voided in ShipStation after it was written back "
                f"to InkSoft order {ref}; remove that package in InkSoft by hand")
     report.add("voided_after_writeback", ref, message, shipment_id=shipment_id)
     if not dry_run:
-        engine.state.record_problem(f"{ref}/{shipment_id}", VOIDED_AFTER, message)
+        ctx.state.record_problem(f"{ref}/{shipment_id}", VOIDED_AFTER, message)
 
 
-def _reopen_if_locked(engine: SyncEngine, link: Link) -> None:
+def _reopen_if_locked(ctx: PassContext, link: Link) -> None:
     """A void can put a shipped ShipStation order back to awaiting_shipment. An InkSoft change refused
     while it was locked (a conflict, a cancellation) must then be sent after all: the link goes pending,
     so the next import reads the order again, checks ShipStation's status and sends what changed.
     Done on every sighting of the void (a few runs, while it is in the window): cheap and idempotent,
     and it also covers labels settled before their void (nothing owed, say)."""
     if link.shipstation_status in LOCKED:
-        engine.state.upsert_link(dataclasses.replace(link, pending=True))
+        ctx.state.upsert_link(dataclasses.replace(link, pending=True))
 
 
-def _failed(engine: SyncEngine, link: Link, shipment: dict[str, Any], error: str, report: ShipbackReport,
+def _failed(ctx: PassContext, link: Link, shipment: dict[str, Any], error: str, report: ShipbackReport,
             dry_run: bool) -> None:
     """A shipment whose InkSoft order could not be read: reported, left pending for the next run."""
     shipment_id = shipment["shipmentId"]
     label = Label(shipment_id, shipment.get("trackingNumber"), f"shipment {shipment_id}")
     report.add("failed", f"#{link.inksoft_id}", error, shipment_id=shipment_id)
-    defer(engine, link.order_key, link.inksoft_id, label, error, dry_run)
+    defer(ctx, link.order_key, link.inksoft_id, label, error, dry_run)
 
 
 def _payload(writeback: InkSoftShipment) -> dict[str, Any]:

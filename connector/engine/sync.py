@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -13,16 +13,14 @@ from inkship.connector.clients.inksoft import InkSoftClient
 from inkship.connector.clients.shipstation import ShipStationClient
 from inkship.connector.config import Config
 from inkship.connector.engine import importer, shipback
-from inkship.connector.engine.crashpoints import check_crash_point, maybe_crash
+from inkship.connector.engine.context import STOPPING, PassContext
+from inkship.connector.engine.crashpoints import check_crash_point
 from inkship.connector.engine.reports import ImportReport, RunReport, ShipbackReport
-from inkship.connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
+from inkship.connector.errors import InkshipError
 from inkship.connector.mapping.status import StatusTable
 from inkship.connector.state.store import StateStore, utcnow
 
 log = logging.getLogger("inkship.engine")
-
-# Errors that no other order or pass could get past: stop the run and say what to fix.
-STOPPING = (AuthError, PermissionDenied, ConfigError)
 
 R = TypeVar("R", ImportReport, ShipbackReport)
 
@@ -38,29 +36,23 @@ class SyncEngine:
         self.shipstation = shipstation
         self.state = state
         self.clock = clock
-        self.crash_at = check_crash_point(crash_at)
-        self.status_table = StatusTable.from_config(config.mapping.statuses)
-        # InkSoft's `REPLACE_DOMAIN_WITH` image host becomes the store's own host (inferred: the host
-        # of the configured store URL, which for a white-label store is its own domain).
-        self.store_domain = urlsplit(config.inksoft.base_url).netloc or None
+        # The narrow view each pass gets: clients, state, status table, settings, clock.
+        self.context = PassContext(
+            inksoft=inksoft, shipstation=shipstation, state=state,
+            status_table=StatusTable.from_config(config.mapping.statuses),
+            mapping=config.mapping, sync=config.sync, store_id=config.shipstation.store_id,
+            # InkSoft's `REPLACE_DOMAIN_WITH` image host becomes the store's own host (inferred: the
+            # host of the configured store URL, which for a white-label store is its own domain).
+            store_domain=urlsplit(config.inksoft.base_url).netloc or None,
+            clock=clock, crash_at=check_crash_point(crash_at))
 
-    def stop_if_fatal(self, exc: InkshipError) -> None:
-        """Re-raise an error that stops the whole run (credentials, permissions, configuration)."""
-        if isinstance(exc, STOPPING):
-            raise exc
+    @property
+    def status_table(self) -> StatusTable:
+        return self.context.status_table
 
-    def poll_window(self, cursor_name: str) -> tuple[datetime, datetime]:
-        """The window a pass reads: from its cursor less the overlap (first run: the backfill), to now."""
-        now = self.clock()
-        cursor = self.state.get_cursor(cursor_name)
-        sync = self.config.sync
-        start = (cursor - timedelta(minutes=sync.overlap_minutes) if cursor
-                 else now - timedelta(days=sync.backfill_days))
-        return start, now
-
-    def maybe_crash(self, name: str) -> None:
-        """Stop dead here when this engine was built with `crash_at == name` (tests only)."""
-        maybe_crash(name, self.crash_at)
+    @property
+    def store_domain(self) -> str | None:
+        return self.context.store_domain
 
     def close(self) -> None:
         self.state.close()
@@ -68,13 +60,13 @@ class SyncEngine:
     # -- the passes ------------------------------------------------------------------------------
 
     def run_import(self, dry_run: bool = False) -> ImportReport:
-        return self._recorded("import", dry_run, lambda: importer.run_import(self, dry_run))
+        return self._recorded("import", dry_run, lambda: importer.run_import(self.context, dry_run))
 
     def run_shipback(self, dry_run: bool = False) -> ShipbackReport:
-        return self._recorded("shipback", dry_run, lambda: shipback.run_shipback(self, dry_run))
+        return self._recorded("shipback", dry_run, lambda: shipback.run_shipback(self.context, dry_run))
 
     def handle_webhook(self, payload: dict[str, Any]) -> ShipbackReport:
-        return self._recorded("webhook", False, lambda: shipback.handle_webhook(self, payload))
+        return self._recorded("webhook", False, lambda: shipback.handle_webhook(self.context, payload))
 
     def sync(self, dry_run: bool = False) -> RunReport:
         """Import, then ship back. A pass that fails as a whole (an API down after retries) is reported
@@ -87,7 +79,7 @@ class SyncEngine:
         try:
             for attribute, name, run_pass in passes:
                 try:
-                    setattr(report, attribute, run_pass(self, dry_run))
+                    setattr(report, attribute, run_pass(self.context, dry_run))
                 except STOPPING:
                     raise
                 except InkshipError as exc:

@@ -14,15 +14,9 @@ from typing import Any
 
 from inkship.connector.errors import OrderRejected
 from inkship.connector.mapping import fields as f
-from inkship.connector.mapping.orders import (
-    FieldRejected,
-    ItemRef,
-    item_aliases,
-    objects_in,
-    order_ref_for,
-    ordered_quantities,
-    quantity_of,
-)
+from inkship.connector.mapping.items import ItemRef, item_aliases, ordered_quantities
+from inkship.connector.mapping.keys import order_ref_for
+from inkship.connector.mapping.reading import FieldRejected, objects_in, quantity_of
 
 _CARRIER_NAMES = {
     "stamps_com": "USPS", "usps": "USPS", "endicia": "USPS",

@@ -11,6 +11,11 @@ _DATE_KEY = re.compile(r"Date|^LastModified$|^Created$")
 
 DATE_FORMATS = ("iso_z", "naive", "dotnet")
 
+# .NET dates count whole milliseconds from the Unix epoch; counted with integers, since a float
+# product such as `timestamp() * 1000` lands a hair below the true value for about one in 150.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
 
 def to_millis(dt: datetime) -> datetime:
     """Truncate to milliseconds, the precision every rendered date carries."""
@@ -26,7 +31,7 @@ def parse_datetime(text: str, utc_offset_hours: float = 0.0) -> datetime:
     text = text.strip()
     dotnet = _DOTNET.match(text)
     if dotnet:
-        return datetime.fromtimestamp(int(dotnet.group(1)) / 1000, UTC)
+        return _EPOCH + int(dotnet.group(1)) * _MILLISECOND
     parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC) - timedelta(hours=utc_offset_hours)
@@ -63,7 +68,7 @@ def render_datetime(dt: datetime, date_format: str) -> str:
     """Render an aware datetime as the `date_format` quirk says (see state.QUIRKS)."""
     dt = dt.astimezone(UTC)
     if date_format == "dotnet":
-        return f"/Date({int(dt.timestamp() * 1000)})/"
+        return f"/Date({(dt - _EPOCH) // _MILLISECOND})/"
     text = dt.strftime("%Y-%m-%dT%H:%M:%S")
     if dt.microsecond:
         text += f".{dt.microsecond // 1000:03d}"

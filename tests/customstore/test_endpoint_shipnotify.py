@@ -10,7 +10,8 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from inkship.connector.customstore.shipnotify import MAX_NOTICE_BYTES, ledger_id
 from inkship.connector.engine.crashpoints import SimulatedCrash
-from inkship.connector.mapping.orders import item_ref_for, order_key_for
+from inkship.connector.mapping.items import item_ref_for
+from inkship.connector.mapping.keys import order_key_for
 from inkship.connector.web.app import create_app as create_web_app
 
 from tests.customstore.conftest import PATH, CustomStoreWorld

@@ -20,7 +20,8 @@ from hypothesis import given
 from inkship.connector.config import MappingConfig
 from inkship.connector.customstore.export import export_order, render_export, suggested_status_mappings
 from inkship.connector.errors import OrderRejected
-from inkship.connector.mapping.orders import MappedOrder, item_ref_for, map_order
+from inkship.connector.mapping.items import item_ref_for
+from inkship.connector.mapping.orders import MappedOrder, map_order
 from inkship.connector.mapping.status import StatusTable
 from inkship.simulators.shipstation.customstore import order_payload, status_mapping
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inkship.connector.mapping.orders import order_key_for
+from inkship.connector.mapping.keys import order_key_for
 
 from tests.e2e.conftest import SHIPSTATION_HOST, World
 

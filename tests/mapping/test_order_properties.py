@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from inkship.connector.config import MappingConfig
-from inkship.connector.mapping import limits, orders
-from inkship.connector.mapping.orders import MappedOrder, Skip, map_order, order_key_for
+from inkship.connector.mapping import addresses, limits
+from inkship.connector.mapping.keys import order_key_for
+from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
 from inkship.connector.mapping.status import StatusTable
 from inkship.connector.mapping.times import parse_pacific, to_pacific_text
 
@@ -104,7 +105,7 @@ def test_an_unforeseen_failure_still_becomes_a_skip(monkeypatch: pytest.MonkeyPa
     def broken(order: dict[str, Any]) -> dict[str, Any]:
         raise KeyError("Street1")
 
-    monkeypatch.setattr(orders, "_ship_to", broken)
+    monkeypatch.setattr(addresses, "ship_to", broken)
     result = map_default({"ID": 7, "UniqueId": "u-7", "ProductionStatus": "Open"})
     assert result == Skip("#7", "unexpected order data (KeyError)", None)
 

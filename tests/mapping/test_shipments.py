@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from inkship.connector.errors import OrderRejected
-from inkship.connector.mapping.orders import ordered_quantities
+from inkship.connector.mapping.items import ordered_quantities
 from inkship.connector.mapping.shipments import (
     InkSoftShipment,
     carrier_name,

@@ -7,7 +7,7 @@ import json
 import tempfile
 from pathlib import Path
 
-import inkship.connector.mapping.orders as mapping_orders
+import inkship.connector.mapping.addresses as mapping_addresses
 import inkship.connector.mapping.status as mapping_status
 import pytest
 from click.testing import CliRunner
@@ -62,8 +62,8 @@ def test_a_broken_scenario_file_is_an_error_naming_the_line(tmp_path):
 
 
 def test_a_mapping_bug_that_drops_a_field_is_caught_by_the_field_by_field_scenario(monkeypatch):
-    real = mapping_orders._ship_to
-    monkeypatch.setattr(mapping_orders, "_ship_to", lambda order: {**real(order), "city": None})
+    real = mapping_addresses.ship_to
+    monkeypatch.setattr(mapping_addresses, "ship_to", lambda order: {**real(order), "city": None})
     result = run_scenario(SCENARIO_DIR / "import" / "every_imported_field.yaml")
     assert result.outcome == FAILED
     assert result.message.endswith("ShipStation order for InkSoft #58231: field shipTo.city: "

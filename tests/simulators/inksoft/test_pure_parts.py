@@ -87,3 +87,11 @@ def test_shipping_never_exceeds_or_loses_quantities(ordered: list[int],
     assert all(remaining[s] == ordered[i] - shipped[s] >= 0 for i, s in enumerate(size_ids))
     all_shipped = not any(remaining.values()) and bool(order["Shipments"])
     assert (order["ProductionStatus"] == "Complete") == all_shipped
+
+
+@pytest.mark.parametrize("moment", [datetime(2039, 3, 8, 19, 46, 13, 411000, tzinfo=UTC),
+                                    datetime(1987, 2, 24, 12, 51, 47, 341000, tzinfo=UTC),
+                                    datetime(1969, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)])
+def test_dotnet_dates_count_whole_milliseconds_without_float_rounding(moment: datetime) -> None:
+    # Issue 10, defect 15: `timestamp() * 1000` rounded these one millisecond low.
+    assert parse_datetime(render_datetime(moment, "dotnet")) == moment
