@@ -180,8 +180,8 @@ class ShipStationState:
         return self.fulfillment_book.mark_as_shipped(body)
 
     @locked
-    def list_orders(self, args: Mapping[str, str], *, encode: Callable[[Any], str] | None = None) -> dict:
-        """`GET /orders`; with `encode` (value -> JSON text) each order comes as its text, kept on the
+    def list_orders(self, args: Mapping[str, str], *, encode: Callable[[Any], bytes] | None = None) -> dict:
+        """`GET /orders`; with `encode` (value -> JSON bytes) each order comes encoded, kept on the
         record until it changes, so a page costs no re-encoding."""
         return self.order_book.listing(args, encode)
 

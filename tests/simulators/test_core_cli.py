@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import signal
@@ -10,12 +11,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import inkship.simulators.cli as sim_cli
 import pytest
 import requests
 from click.testing import CliRunner
 from inkship.connector.cli import main
+from inkship.connector.logging import OUR_LOGGERS
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.server import DEFAULT_THREADS, ThreadedServer
 
@@ -46,6 +49,18 @@ class RecordingServer(ThreadedServer):
     def start(self) -> ThreadedServer:
         RecordingServer.started.append(self)
         return super().start()
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """`inkship` sets our loggers to WARNING; put them back, so later tests in this worker still see
+    their DEBUG and INFO records (caplog sets only the root's level)."""
+    levels = {name: logging.getLogger(name).level for name in OUR_LOGGERS}
+    handlers = list(logging.getLogger().handlers)
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    logging.getLogger().handlers[:] = handlers
 
 
 @pytest.fixture

@@ -284,8 +284,8 @@ class OrdersBackend:
 
     # ------------------------------------------------------------------ lists
 
-    def listing(self, args: Mapping[str, str], encode: Callable[[Any], str] | None = None) -> dict:
-        """`GET /orders`; with `encode`, each order comes as its JSON text (kept until it changes)."""
+    def listing(self, args: Mapping[str, str], encode: Callable[[Any], bytes] | None = None) -> dict:
+        """`GET /orders`; with `encode`, each order comes as its encoded JSON (kept until it changes)."""
         return self._page(Query(args), [], SORT_FIELDS, encode)
 
     def listing_by_tag(self, args: Mapping[str, str]) -> dict:
@@ -294,7 +294,7 @@ class OrdersBackend:
         return self._page(query, [lambda o: tag_id in (o["tagIds"] or [])], {}, None)
 
     def _page(self, query: Query, predicates: list[Callable[[dict], bool]], sort_fields: Mapping[str, str],
-              encode: Callable[[Any], str] | None) -> dict:
+              encode: Callable[[Any], bytes] | None) -> dict:
         narrowed, checks, ranges = self._filters(query)
         chosen = paging(query, sort_fields)
         ids, total = self.indexes.select(
@@ -345,8 +345,8 @@ def render_order(order: dict) -> dict:
     return order["_json"]
 
 
-def wire(order: dict, encode: Callable[[Any], str]) -> str:
-    """The order's JSON text, kept on the record until the next change, like `render_order`."""
+def wire(order: dict, encode: Callable[[Any], bytes]) -> bytes:
+    """The order's JSON (encoded), kept on the record until the next change, like `render_order`."""
     if "_wire" not in order:
         order["_wire"] = encode(render_order(order))
     return order["_wire"]

@@ -137,6 +137,6 @@ def test_orders_page_is_the_bytes_jsonify_would_answer(account: ShipStationState
     app.json.sort_keys = False  # type: ignore[attr-defined]  # as the simulator's app
     with app.test_request_context():
         args = {"pageSize": "7", "page": "2", "sortBy": "ModifyDate"}
-        spliced = routes._spliced(account.list_orders(args, encode=routes._compact_json), "orders")
+        spliced = routes._spliced(account.list_orders(args, encode=routes._json_bytes), "orders")
         assert spliced.get_data() == jsonify(account.list_orders(args)).get_data()
         assert spliced.mimetype == "application/json"
