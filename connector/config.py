@@ -50,7 +50,8 @@ class InkSoftConfig:
     publisher_id: str | None = field(default=None, metadata={"numeric_id": True})
     api_key: str | None = _secret()
     page_size: int = _bounded(100, 1, 1000)
-    timeout: float = _bounded(30.0, 0.001)
+    timeout: float = _bounded(30.0, 0.001)  # seconds without a byte before a read gives up
+    deadline: float = _bounded(120.0, 0.001)  # seconds one whole call may take, however the bytes trickle
     batch_read: bool = True
     # Sends the inferred CarrierName/ShippingServiceType/ShippedDate/Items with CreateOrderShipments.
     send_shipment_details: bool = True
@@ -63,8 +64,11 @@ class ShipStationConfig:
     api_secret: str | None = _secret()
     store_id: int | None = None
     timeout: float = _bounded(30.0, 0.001)
+    deadline: float = _bounded(120.0, 0.001)
     requests_per_minute: int = _bounded(40, 0)  # 0 turns the client-side limiter off
     page_size: int = _bounded(500, 1, 500)
+    # Read a SHIP_NOTIFY batch with its items in one call (includeShipmentItems=True in its resource_url).
+    resource_url_items: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,17 @@ class MappingConfig:
 @dataclass(frozen=True)
 class WebhookConfig:
     token: str | None = _secret()
+    status_token: str | None = _secret()  # the secret of `inkship serve`'s status page (/status)
     public_url: str | None = _url()
     host: str = "127.0.0.1"
     port: int = _bounded(8765, 1, 65535)
+    # `inkship serve` as a server (waitress): bodies past this size get 413 (webhooks and Custom Store),
+    max_body_bytes: int = _bounded(1024 * 1024, 1024)
+    # worker threads (the bound on requests handled at once), seconds a connection may stay silent
+    # before it is closed, and connections open at once.
+    threads: int = _bounded(4, 1, 64)
+    request_timeout: int = _bounded(30, 1)
+    connection_limit: int = _bounded(100, 1)
 
 
 @dataclass(frozen=True)

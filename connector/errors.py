@@ -6,7 +6,9 @@
     │   ├── ServerError           HTTP 5xx
     │   ├── TransportTimeout      connect or read timeout
     │   ├── ConnectionLost        refused, reset or dropped connection
-    │   └── MalformedResponse     a 2xx whose body cannot be read (truncated JSON, not XML...)
+    │   ├── MalformedResponse     a 2xx whose body cannot be read (truncated JSON, not XML...)
+    │   └── Stopped               the process is stopping (SIGTERM, Ctrl-C): a call not made or a wait
+    │                             cut short; what was in hand stays pending for the next pass
     └── FatalError                retrying the same call will not help
         ├── ConfigError           a missing or invalid configuration key (.key names it)
         ├── AuthError             credentials refused (HTTP 401)
@@ -66,6 +68,10 @@ class ConnectionLost(RetryableError):
 
 
 class MalformedResponse(RetryableError):
+    pass
+
+
+class Stopped(RetryableError):
     pass
 
 

@@ -34,7 +34,7 @@ def secrets_of(config: Config | None) -> list[str]:
     values = [
         config.inksoft.password, config.inksoft.api_key,
         config.shipstation.api_key, config.shipstation.api_secret,
-        config.webhook.token, config.custom_store.password,
+        config.webhook.token, config.webhook.status_token, config.custom_store.password,
     ]
     return [v for v in values if v]
 

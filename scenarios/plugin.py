@@ -1,17 +1,21 @@
-"""pytest plugin: every `scenarios/**/*.yaml` is a test item; `--scenario-sockets` (or
-INKSHIP_SCENARIO_SOCKETS=1) plays them over real sockets instead of in process."""
+"""pytest plugin: every `scenarios/**/*.yaml` is a test item, played on fresh simulators with the
+connector. One user of the test kit's plugin (`inkship.testing.pytest_plugin`): its scenario items,
+and its `--inkship-sockets` (or INKSHIP_SOCKETS=1) to play them over real sockets; `--scenario-sockets`
+(or INKSHIP_SCENARIO_SOCKETS=1) still does the same. Files under `--inkship-scenarios` directories are
+the test kit's, not collected here."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from inkship.scenarios.loader import ScenarioFileError, load_scenario
 from inkship.scenarios.runner import SUFFIXES, execute
 from inkship.scenarios.steps import ScenarioFailure
 from inkship.scenarios.world import WorldError
+
+from inkship.testing import pytest_plugin as kit
 
 SOCKETS_OPTION = "--scenario-sockets"
 SOCKETS_ENV = "INKSHIP_SCENARIO_SOCKETS"
@@ -21,35 +25,30 @@ READABLE = (ScenarioFileError, ScenarioFailure, WorldError)
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(SOCKETS_OPTION, action="store_true", default=False,
-                     help="play scenario files over real sockets (port 0) instead of in process")
+                     help=f"play scenario files over real sockets (port 0); same as {kit.SOCKETS_OPTION}")
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.suffix in SUFFIXES:
+    if file_path.suffix in SUFFIXES and not kit.claimed_by_scenario_dirs(parent.config, file_path):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 
 
 def sockets_wanted(config: pytest.Config) -> bool:
-    return bool(config.getoption(SOCKETS_OPTION, default=False)) or os.environ.get(SOCKETS_ENV, "") in (
-        "1", "true", "yes")
+    return (bool(config.getoption(SOCKETS_OPTION, default=False))
+            or os.environ.get(SOCKETS_ENV, "") in ("1", "true", "yes") or kit.sockets_wanted(config))
 
 
-class ScenarioFile(pytest.File):
-    def collect(self) -> list[pytest.Item]:
-        # Loaded when run, not here: a broken file is then one failing item, not a collection error
-        # that would stop the whole session.
-        return [ScenarioItem.from_parent(self, name=self.path.stem)]
+class ScenarioItem(kit.ScenarioItem):
+    def readable(self) -> tuple[type[BaseException], ...]:
+        return READABLE
 
-
-class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
-        execute(load_scenario(self.path), sockets=sockets_wanted(self.config))
+        self.run_file(sockets_wanted(self.config))
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, READABLE):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
+    def run_file(self, sockets: bool) -> None:
+        execute(load_scenario(self.path), sockets=sockets)
 
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, 0, f"scenario: {self.path.name}"
+
+class ScenarioFile(kit.ScenarioFile):
+    item_class = ScenarioItem

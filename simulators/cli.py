@@ -9,6 +9,7 @@ from typing import Any
 import click
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.server import DEFAULT_THREADS, ThreadedServer
+from inkship.simulators.ui import page_urls
 
 # Fixed defaults so a connector configuration keeps pointing at the same simulators between runs.
 DEFAULT_INKSOFT_PORT = 8801
@@ -33,7 +34,9 @@ def _describe(inksoft_url: str, shipstation_url: str, creds: SimCredentials) -> 
         f"  publisher id:         {creds.inksoft_publisher_id}",
         f"ShipStation simulator:  {shipstation_url}",
         f"  API key / secret:     {creds.shipstation_api_key} / {creds.shipstation_api_secret}",
-        f"Control planes:         {inksoft_url}/__sim/  {shipstation_url}/__sim/",
+        "",
+        "Pages to open in a browser:",
+        *(f"  {name:<28} {url}" for name, url in page_urls(inksoft_url, shipstation_url)),
         "",
         "Connector settings for these simulators:",
         f"  INKSHIP_INKSOFT_BASE_URL={store_url}",

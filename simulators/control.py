@@ -90,7 +90,8 @@ def install(app: Flask, sim: Simulator) -> Simulator:
 
 
 def _is_control(path: str) -> bool:
-    return path == SIM_PREFIX or path.startswith(SIM_PREFIX + "/")
+    # A browser asks every host for /favicon.ico: that is not API traffic, so it stays out of the journal.
+    return path in (SIM_PREFIX, "/favicon.ico") or path.startswith(SIM_PREFIX + "/")
 
 
 def _drop_connection() -> None:

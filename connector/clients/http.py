@@ -1,5 +1,10 @@
 """The HTTP core both API clients share: timeouts, error mapping, bounded retry, rate limits, call counts.
 
+Every call has a total deadline (`clients/deadline.py`) besides the per-read timeout, so a server that
+trickles its answer cannot hold a pass. With a `stop` signal (set by SIGTERM or Ctrl-C in `inkship run`)
+no wait is sat out: a back-off, a 429's reset or the client-side limit raises `Stopped` instead, which
+the engine settles like any retryable failure (left pending, resumed by the next pass).
+
 Retries: GETs are always safe to repeat. POSTs are retried too, because every write the connector makes is
 idempotent (ShipStation upserts by orderKey; the InkSoft write-back is guarded by the ledger). A caller
 that must decide for itself passes `retry=False`: then only outcomes known to have changed nothing are
@@ -8,15 +13,17 @@ retried (a 429, or a connection that was never established) and anything else is
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from inkship.connector.clients.deadline import DeadlineAdapter, deadline, watch_session
 from inkship.connector.errors import (
     AuthError,
     ConnectionLost,
@@ -28,6 +35,7 @@ from inkship.connector.errors import (
     RequestRejected,
     RetryableError,
     ServerError,
+    Stopped,
     TransportTimeout,
 )
 from inkship.connector.redact import redact_body, redact_url, redact_value
@@ -37,8 +45,20 @@ log = logging.getLogger("inkship.http")
 T = TypeVar("T")
 
 DEFAULT_RATE_LIMIT_WAIT = 60.0  # a 429 without a usable reset header: wait one full window
+DEFAULT_DEADLINE = 120.0  # the longest one call may take, connection to last byte
 WINDOW_SECONDS = 60.0
 MESSAGE_LIMIT = 300
+
+
+class StopSignal(Protocol):
+    """What ApiHttp needs of a stop flag (`commands.signals.StopFlag` is one)."""
+
+    @property
+    def is_set(self) -> bool: ...
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True (early) once the stop is asked for."""
+        ...
 
 
 class SlidingWindowLimiter:
@@ -72,11 +92,15 @@ class ApiHttp:
                  clock: Callable[[], float] = time.monotonic, max_attempts: int = 6,
                  rng: Callable[[], float] = random.random, *, backoff_base: float = 1.0,
                  max_backoff: float = 30.0, max_wait: float = 120.0, requests_per_minute: int | None = None,
-                 auth: Any = None, secrets: Iterable[str | None] = ()) -> None:
+                 auth: Any = None, secrets: Iterable[str | None] = (), deadline: float = DEFAULT_DEADLINE,
+                 stop: StopSignal | None = None) -> None:
         self.name = name
         self.base_url = base_url.rstrip("/") + "/"
         self.session = session if session is not None else requests.Session()
+        watch_session(self.session)
         self.timeout = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        self.deadline = deadline
+        self.stop = stop
         self.sleep = sleep
         self.clock = clock
         self.max_attempts = max(1, max_attempts)
@@ -126,7 +150,8 @@ class ApiHttp:
             try:
                 return parse(self._send_once(method, url, params=params, json=json, data=data))
             except RetryableError as error:
-                if attempt >= self.max_attempts or not (retry or _changed_nothing(error)):
+                if (attempt >= self.max_attempts or isinstance(error, Stopped)
+                        or not (retry or _changed_nothing(error))):
                     raise
                 wait = self._wait_before_retry(attempt, error)
                 log.warning("%s %s %s failed (%s); attempt %d of %d, retrying in %.1f s", self.name, method,
@@ -146,32 +171,46 @@ class ApiHttp:
     def _send_once(self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any,
                    data: Mapping[str, Any] | None) -> requests.Response:
         self._respect_limits()
+        if self.stop is not None and self.stop.is_set:
+            raise Stopped(f"{method} {self._safe_url(url)} not sent: stopping", api=self.name)
         started = self.clock()
         self.calls += 1
         self.calls_by_endpoint[(method.upper(), urlsplit(url).path)] += 1
         if self.limiter:
             self.limiter.record()
-        try:
-            # Redirects are not followed: a 307/308 would replay a body holding credentials to wherever
-            # the Location points. A moved API is reported instead, so base_url can be corrected.
-            response = self.session.request(method, url, params=params, json=json, data=data,
-                                            timeout=self.timeout, auth=self.auth, allow_redirects=False)
-        except requests.Timeout as exc:
-            error: InkshipError = TransportTimeout(f"{method} {self._safe_url(url)} timed out", api=self.name)
-            error.details = {"connect": isinstance(exc, requests.ConnectTimeout)}
-            self._log_call(method, url, "timeout", started)
-            raise error from None
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError):
-            # A body cut short of its Content-Length or a bad chunk is a connection that broke mid-reply.
-            self._log_call(method, url, "connection lost", started)
-            raise ConnectionLost(f"{method} {self._safe_url(url)}: connection failed or was dropped",
-                                 api=self.name) from None
+        watched = isinstance(self.session.get_adapter(url), DeadlineAdapter)
+        with deadline(self.deadline) if watched else contextlib.nullcontext() as watch:
+            try:
+                # Redirects are not followed: a 307/308 would replay a body holding credentials to wherever
+                # the Location points. A moved API is reported instead, so base_url can be corrected.
+                response = self.session.request(method, url, params=params, json=json, data=data,
+                                                timeout=self.timeout, auth=self.auth, allow_redirects=False)
+            except _TRANSPORT_FAILURES as exc:
+                raise self._transport_error(method, url, exc, started,
+                                            past_deadline=watch is not None and watch.expired) from None
+        if watch is not None and watch.expired:
+            # Cut mid-headers, http.client may hand back a "complete" answer: it is not one.
+            raise self._transport_error(method, url, None, started, past_deadline=True)
         self._log_call(method, response.url or url, response.status_code, started)
         self._note_rate_headers(response)
         if response.status_code >= 300:
             raise self._status_error(method, response)
         return response
+
+    def _transport_error(self, method: str, url: str, exc: Exception | None, started: float, *,
+                         past_deadline: bool) -> InkshipError:
+        shown = f"{method} {self._safe_url(url)}"
+        if past_deadline:
+            # The deadline cut the connection: whatever requests saw, the cause is the time taken.
+            self._log_call(method, url, "deadline", started)
+            return TransportTimeout(f"{shown}: no complete answer within {self.deadline:g} s", api=self.name)
+        if isinstance(exc, requests.Timeout):
+            self._log_call(method, url, "timeout", started)
+            return TransportTimeout(f"{shown} timed out", api=self.name,
+                                    details={"connect": isinstance(exc, requests.ConnectTimeout)})
+        # A body cut short of its Content-Length or a bad chunk is a connection that broke mid-reply.
+        self._log_call(method, url, "connection lost", started)
+        return ConnectionLost(f"{shown}: connection failed or was dropped", api=self.name)
 
     def _respect_limits(self) -> None:
         if self._quiet_until is not None:
@@ -198,8 +237,21 @@ class ApiHttp:
         return self.rng() * ceiling  # "full jitter": spreads retries of many workers over the window
 
     def _pause(self, seconds: float) -> None:
+        """Wait before a call. With a stop signal, the wait ends when it is set, raising `Stopped`."""
+        if self.stop is None:
+            self.sleep(seconds)
+        elif self.stop.is_set or self._wait_or_stop(seconds):
+            raise Stopped(f"{self.name}: stopping instead of waiting {seconds:.1f} s", api=self.name)
         self.waited += seconds
+
+    def _wait_or_stop(self, seconds: float) -> bool:
+        """True when the stop was asked for before the wait was over. A real sleep waits on the signal
+        itself, so it wakes at once; an injected one (tests' simulated time) is checked after."""
+        assert self.stop is not None
+        if self.sleep is time.sleep:
+            return self.stop.wait(seconds)
         self.sleep(seconds)
+        return self.stop.is_set
 
     def _status_error(self, method: str, response: requests.Response) -> InkshipError:
         status = response.status_code
@@ -231,6 +283,10 @@ class ApiHttp:
     def _excerpt(self, text: str) -> str:
         text = redact_body(text, self.secrets)
         return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "..."
+
+
+_TRANSPORT_FAILURES = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                       requests.exceptions.ContentDecodingError)
 
 
 def _changed_nothing(error: RetryableError) -> bool:

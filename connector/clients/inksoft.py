@@ -115,6 +115,7 @@ class InkSoftClient:
     def __init__(self, config: InkSoftConfig, session: requests.Session | None = None,
                  **http_kw: Any) -> None:
         self.config = config
+        http_kw.setdefault("deadline", config.deadline)
         self.http = ApiHttp("inksoft", config.base_url.rstrip("/") + "/Api2/", session, config.timeout,
                             secrets=[config.api_key, config.password], **http_kw)
         self.session_token: str | None = None

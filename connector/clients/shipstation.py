@@ -23,6 +23,8 @@ REAL_API_HOST = "ssapi.shipstation.com"
 # Webhook resource URLs point at numbered siblings of the real host, e.g. https://ssapi11.shipstation.com/...
 NUMBERED_API_HOST = re.compile(r"ssapi\d{1,3}\.shipstation\.com")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The shipments list parameter a SHIP_NOTIFY resource_url turns off (`...&includeShipmentItems=False`).
+_ITEMS_OFF = re.compile(r"(?i)([?&]includeShipmentItems=)false(?=&|#|$)")
 
 
 class ShipStationClient:
@@ -32,6 +34,7 @@ class ShipStationClient:
                  **http_kw: Any) -> None:
         self.config = config
         http_kw.setdefault("requests_per_minute", config.requests_per_minute or None)
+        http_kw.setdefault("deadline", config.deadline)
         self.http = ApiHttp("shipstation", config.base_url, session, config.timeout,
                             auth=(config.api_key or "", config.api_secret or ""),
                             secrets=[config.api_key, config.api_secret], **http_kw)
@@ -72,8 +75,12 @@ class ShipStationClient:
         return self._paged("shipments", "shipments", "shipmentId", params)
 
     def fetch_resource(self, url: str) -> dict[str, Any]:
-        """GET a webhook `resource_url` exactly as given, after checking it points at ShipStation."""
+        """GET a webhook `resource_url` as given, after checking it points at ShipStation. With
+        `resource_url_items`, a SHIP_NOTIFY batch's `includeShipmentItems=False` is asked as True, so the
+        items come in the same call; nothing else in the URL changes."""
         self.check_resource_url(url)
+        if self.config.resource_url_items:
+            url = _ITEMS_OFF.sub(r"\1True", url)
         body = self.http.request_json("GET", url)
         if not isinstance(body, dict):
             raise MalformedResponse("resource_url answered with something other than an object",

@@ -4,27 +4,30 @@ engine built from it, output in human or JSON form, and the exit codes.
 Tests inject a `Runtime` through click's `obj` (`CliRunner().invoke(main, args, obj=Runtime(...))`):
 its `session` is a `requests.Session` routed to the simulators (`simulators.transport.route_session`),
 used by both API clients instead of the network. Nothing else sets it.
+
+The clients, the engine and the state store are imported where they are built, not at the top: the
+CLI loads this module for every command, `inkship --help` included, which needs none of them.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import requests
-from inkship.connector.clients.inksoft import InkSoftClient
-from inkship.connector.clients.shipstation import ShipStationClient
-from inkship.connector.commands.progress import ProgressInkSoftClient
 from inkship.connector.config import Config, load_config
-from inkship.connector.engine.sync import SyncEngine
 from inkship.connector.errors import AuthError, ConfigError, InkshipError, PermissionDenied
 from inkship.connector.logging import setup_logging
-from inkship.connector.state.store import StateStore
+
+if TYPE_CHECKING:
+    import requests
+    from inkship.connector.clients.inksoft import InkSoftClient
+    from inkship.connector.clients.shipstation import ShipStationClient
+    from inkship.connector.engine.sync import SyncEngine
+    from inkship.connector.state.store import StateStore
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -62,11 +65,16 @@ class CliContext:
 
     def inksoft(self, progress: bool = False, **http_kw: Any) -> InkSoftClient:
         """The InkSoft client; with `progress`, one that shows a bar on long reads (terminals only)."""
+        from inkship.connector.clients.inksoft import InkSoftClient
+        from inkship.connector.commands.progress import ProgressInkSoftClient
+
         show = progress and not self.as_json and sys.stdout.isatty()
         client_class = ProgressInkSoftClient if show else InkSoftClient
         return client_class(self.config().inksoft, **self.runtime.http_options(**http_kw))
 
     def shipstation(self, **http_kw: Any) -> ShipStationClient:
+        from inkship.connector.clients.shipstation import ShipStationClient
+
         return ShipStationClient(self.config().shipstation, **self.runtime.http_options(**http_kw))
 
     def state_store(self) -> StateStore:
@@ -75,6 +83,8 @@ class CliContext:
     def engine(self, progress: bool = False, **http_kw: Any) -> SyncEngine:
         """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it).
         `http_kw` go to both clients' ApiHttp (e.g. max_attempts)."""
+        from inkship.connector.engine.sync import SyncEngine
+
         return SyncEngine(self.config(), self.inksoft(progress, **http_kw), self.shipstation(**http_kw),
                           self.state_store())
 
@@ -94,6 +104,10 @@ pass_cli = click.make_pass_decorator(CliContext)
 def open_state_store(database: str) -> StateStore:
     """The state store at `state.database`; a path that cannot be created or opened is a configuration
     error naming the key and the path (exit 2), not a traceback."""
+    import sqlite3
+
+    from inkship.connector.state.store import StateStore
+
     try:
         return StateStore(database)
     except (OSError, sqlite3.Error) as exc:

@@ -1,4 +1,5 @@
-"""`inkship serve`: the webhook receiver (and the Custom Store endpoint when enabled)."""
+"""`inkship serve`: the webhook receiver (and the Custom Store endpoint when enabled), on waitress, with
+one engine and one state store for the whole time it serves."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from inkship.connector.commands.context import CliContext, open_state_store, pas
 from inkship.connector.config import Config, raise_all
 from inkship.connector.engine.sync import SyncEngine
 from inkship.connector.errors import ConfigError
-from inkship.connector.web.app import WEBHOOK_PATH, create_app, webhook_url
-from werkzeug.serving import make_server
+from inkship.connector.web.app import WEBHOOK_PATH, create_app, shared_engine, webhook_url
+from inkship.connector.web.server import serve_until_stopped, server_settings
 
 SHIP_NOTIFY = "SHIP_NOTIFY"
 # A webhook is answered while ShipStation waits: retry a failed call once, not for minutes; the
@@ -40,16 +41,6 @@ def ensure_subscription(shipstation: ShipStationClient, target_url: str,
                 and hook.get("StoreID") == store_id):
             return False, int(hook["WebHookID"])
     return True, shipstation.subscribe_webhook(target_url, SHIP_NOTIFY, store_id)
-
-
-def _serve_forever(app: Any, host: str, port: int) -> None:
-    server = make_server(host, port, app, threaded=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("stopped")
-    finally:
-        server.server_close()
 
 
 def webhook_problems(config: Config) -> list[ConfigError]:
@@ -82,8 +73,8 @@ def serving_config(config: Config) -> tuple[Config, list[ConfigError]]:
 
 
 def _engine_factory(cli: CliContext, config: Config) -> Callable[[], SyncEngine]:
-    """Fresh engines on the configuration as checked for serving (which may lack ShipStation's keys,
-    so not through `cli.engine`, which requires them)."""
+    """The engine the app keeps, on the configuration as checked for serving (which may lack
+    ShipStation's keys, so not through `cli.engine`, which requires them)."""
     def engine() -> SyncEngine:
         http = cli.runtime.http_options(max_attempts=WEBHOOK_HTTP_ATTEMPTS)
         return SyncEngine(config, InkSoftClient(config.inksoft, **http),
@@ -115,6 +106,9 @@ def serve(cli: CliContext, host: str | None, port: int | None, subscribe: bool) 
     if config.custom_store.enabled:
         result["custom_store_url"] = public_base.rstrip("/") + config.custom_store.path
         lines.append(f"Custom Store endpoint: {result['custom_store_url']}")
+    if config.webhook.status_token:
+        result["status_page_url"] = public_base.rstrip("/") + "/status"
+        lines.append(f"status page: {result['status_page_url']} (sign in with webhook.status_token)")
     missing_keys = [str(problem.key) for problem in webhook_missing]
     if missing_keys:
         result["webhook_receiver_missing"] = missing_keys
@@ -133,5 +127,17 @@ def serve(cli: CliContext, host: str | None, port: int | None, subscribe: bool) 
         lines.append(f"subscribed in ShipStation (webhook {hook_id})" if created
                      else f"already subscribed in ShipStation (webhook {hook_id})")
         result["subscription"] = {"created": created, "id": hook_id}
-    cli.emit(result, lines)
-    (cli.runtime.serve_forever or _serve_forever)(app, host, port)
+    engines = shared_engine(app)
+    try:
+        with engines.use():
+            pass  # built now: a state database that cannot be opened stops here (exit 2), not at a webhook
+        if cli.runtime.serve_forever is not None:
+            cli.emit(result, lines)
+            cli.runtime.serve_forever(app, host, port)
+        else:
+            # Announced once listening, with SIGTERM routed: a supervisor may stop it from then on.
+            serve_until_stopped(app, host, port, server_settings(config.webhook),
+                                ready=lambda: cli.emit(result, lines))
+            click.echo("stopped")
+    finally:
+        engines.close()

@@ -1,5 +1,5 @@
 """`inkship sync` (one import and ship-back pass) and `inkship run` (a pass every N seconds until
-SIGTERM or Ctrl-C, finishing the pass in hand).
+SIGTERM or Ctrl-C, finishing the pass in hand unless it would have to wait: then it stops at once).
 """
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 from inkship.connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliContext, exit_with, pass_cli
 from inkship.connector.commands.signals import StopFlag, stop_on_signals
+from inkship.connector.customstore.shipnotify import retry_pending_notices
 from inkship.connector.engine.reports import ReportLine, RunReport
 
 dry_run_option = click.option(
@@ -20,10 +21,22 @@ def report_failed(report: RunReport) -> bool:
     return not report.ok or any(p.of("failed") or p.of("conflict") for p in passes)
 
 
-def one_pass(cli: CliContext, dry_run: bool) -> RunReport:
-    engine = cli.engine(progress=True)
+# A notice InkSoft refused is settled with a problem for the operator; this pass reports it as failed.
+NOTICE_OUTCOMES = {"rejected": "failed"}
+
+
+def one_pass(cli: CliContext, dry_run: bool, stop: StopFlag | None = None) -> RunReport:
+    """One import and ship-back pass. With `stop`, the clients sit out no wait once it is set (a back-off,
+    a rate-limit reset): the pass ends within seconds and leaves what it had in hand pending."""
+    engine = cli.engine(progress=True, **({"stop": stop} if stop is not None else {}))
     try:
-        return engine.sync(dry_run=dry_run)
+        report = engine.sync(dry_run=dry_run)
+        if cli.config().custom_store.enabled and not dry_run and report.shipback_report is not None:
+            # Custom Store ship notices whose InkSoft write failed are this pass's too.
+            for ref, outcome in retry_pending_notices(engine):
+                report.shipback_report.add(NOTICE_OUTCOMES.get(outcome, outcome), ref,
+                                           "pending Custom Store ship notice retried")
+        return report
     finally:
         engine.close()
 
@@ -76,7 +89,7 @@ def run(cli: CliContext, dry_run: bool, interval: float | None, max_passes: int)
         while not flag.is_set:
             # A pass that fails as a whole (an API down after retries) is in its report; only
             # configuration and credential errors escape, and they end the run (exit 2).
-            report = one_pass(cli, dry_run)
+            report = one_pass(cli, dry_run, stop=flag)
             print_report(cli, report, dry_run)
             last_failed = report_failed(report)
             passes += 1

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import hmac
 import logging
-import threading
-from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Blueprint, Flask, Response, request
 from inkship.connector.config import Config
@@ -16,8 +15,10 @@ from inkship.connector.customstore.export import cdata, export_page
 from inkship.connector.customstore.shipnotify import (
     CUSTOM_STORE_API,
     MAX_NOTICE_BYTES,
+    RETRIES_PER_REQUEST,
     handle_ship_notice,
     parse_ship_notice,
+    retry_pending_notices,
 )
 from inkship.connector.errors import (
     AuthError,
@@ -27,6 +28,12 @@ from inkship.connector.errors import (
     RetryableError,
 )
 from inkship.connector.mapping.times import parse_custom_store_date
+
+
+class Engines(Protocol):
+    """The app's engine, lent to one request at a time (`inkship.connector.web.app.SharedEngine`)."""
+
+    def use(self) -> AbstractContextManager[Any]: ...
 
 log = logging.getLogger(__name__)
 
@@ -122,22 +129,20 @@ def _internal_error() -> Response:
     return _xml_error(500, "internal error in the connector (the detail is in its log)")
 
 
-def register(app: Flask, config: Config, engine_factory: Callable[[], Any]) -> None:
-    """Serve the Custom Store endpoint at `custom_store.path` on `app`. `engine_factory()` returns a
-    SyncEngine (its InkSoft client and state store are used here)."""
+def register(app: Flask, config: Config, engines: Engines) -> None:
+    """Serve the Custom Store endpoint at `custom_store.path` on `app`, with the app's one engine (its
+    InkSoft client and state store are used here; one request at a time, and the ledger's claim
+    guards against other processes)."""
     blueprint = Blueprint("custom_store", __name__)
-    # One ship notice at a time in this process; the ledger's claim guards other processes.
-    notice_lock = threading.Lock()
 
     def export() -> Response:
         (start, end), number = _export_window(), _page_number()
-        engine = engine_factory()
-        try:
+        with engines.use() as engine:
             page = export_page(engine.inksoft, engine.status_table, config.mapping,
                                config.shipstation.store_id, start, end, number,
                                store_domain=engine.store_domain)
-        finally:
-            engine.close()
+            # ShipStation's regular pull is this endpoint's polling pass: notices left pending go again.
+            retry_pending_notices(engine, RETRIES_PER_REQUEST)
         log.info("custom store export %s..%s page %d/%d: %d orders, %d left out",
                  start.isoformat(), end.isoformat(), number, page.pages, len(page.orders), len(page.skipped))
         return Response(page.render(), content_type=XML)
@@ -148,12 +153,10 @@ def register(app: Flask, config: Config, engine_factory: Callable[[], Any]) -> N
         # Read one byte past the limit so a body without Content-Length is refused the same way.
         body = request.stream.read(MAX_NOTICE_BYTES + 1)
         notice = parse_ship_notice(body, request.args)
-        with notice_lock:
-            engine = engine_factory()
-            try:
-                outcome = handle_ship_notice(notice, engine, config)
-            finally:
-                engine.close()
+        with engines.use() as engine:
+            outcome = handle_ship_notice(notice, engine, config)
+            # The next notice retries what an earlier one left pending.
+            retry_pending_notices(engine, RETRIES_PER_REQUEST)
         body_text = (f'<?xml version="1.0" encoding="utf-8"?>\n<ShipNoticeResult>'
                      f"<Status>{outcome}</Status></ShipNoticeResult>\n")
         return Response(body_text, content_type=XML)

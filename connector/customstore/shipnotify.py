@@ -16,17 +16,33 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from inkship.connector.config import Config, MappingConfig
-from inkship.connector.engine.shipback import Label, OrderState, write_back
-from inkship.connector.errors import NotFound, OrderRejected, RequestRejected
+from inkship.connector.engine.shipback import WRITE_FAILED, Label, OrderState, error_field, write_back
+from inkship.connector.errors import (
+    AuthError,
+    ConfigError,
+    InkshipError,
+    NotFound,
+    OrderRejected,
+    PermissionDenied,
+    RequestRejected,
+    RetryableError,
+)
 from inkship.connector.mapping.items import ItemRef, item_aliases
 from inkship.connector.mapping.keys import order_key_for, order_ref_for
 from inkship.connector.mapping.shipments import InkSoftShipment, writeback_for
 from inkship.connector.mapping.times import parse_custom_store_date
+from inkship.connector.state.store import LedgerRow
 
 #: Largest ship notice accepted; a real one with a few hundred lines is a few tens of KiB.
 MAX_NOTICE_BYTES = 256 * 1024
 #: The `api` of the errors this transport raises itself (as opposed to InkSoft's).
 CUSTOM_STORE_API = "custom store"
+#: The problem kind of a notice InkSoft refused (settled, not retried).
+NOTICE_REJECTED = "ship_notice_rejected"
+#: Pending notices retried by a polling pass, and after a request to the endpoint (where ShipStation
+#: waits for the answer, so fewer): enough to catch up, few enough to stay short.
+RETRIES_PER_PASS = 20
+RETRIES_PER_REQUEST = 5
 # Trade marks in ShipStation's service names ("UPS® Ground") are not part of the name InkSoft shows.
 _MARKS = re.compile(r"\s*[®™]\s*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -260,25 +276,92 @@ def notice_writeback(notice: ShipNotice, order: dict, already: Mapping[ItemRef, 
 
 
 def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
-    """Write one ship notice back to InkSoft exactly once; returns `written`, `duplicate` or `skipped`
-    (the notice carries no unit InkSoft still owes).
+    """Write one ship notice back to InkSoft exactly once; returns `written`, `duplicate`, `skipped`
+    (the notice carries no unit InkSoft still owes) or `rejected` (InkSoft refused it: a problem for
+    the operator, settled so it is not retried for ever).
 
     The engine's per-label write-back (`shipback.write_back`: ledger claim, write, crash-safe re-check
     of the order's packages), keyed by `ledger_id`. A notice whose tracking number is already on the
     InkSoft order is a duplicate whatever brought it there (an earlier notice, a write interrupted
-    before the ledger, the REST transport). Data that cannot be written is a 400 for ShipStation."""
+    before the ledger, the REST transport). Data that cannot be written is a 400 for ShipStation.
+    A notice is acknowledged only once the ledger holds it settled: one another inkship process is
+    writing is a 503, so ShipStation sends it again; a failed write is released for the next notice
+    or polling pass (`retry_pending_notices`) and answered with an error."""
     if not notice.tracking_number:
         raise _rejected("ship notice without a tracking number: nothing to record in InkSoft")
     order = find_order(notice, engine.inksoft, engine.state, config.mapping)
     current = OrderState(order_key_for(order), int(order["ID"]), order)
     label = Label(ledger_id(notice.ledger_key(current.order_key)), notice.tracking_number,
                   f"ship notice {notice.tracking_number}")
+    return _write_notice(engine, current, label, notice)
+
+
+def _write_notice(engine: Any, current: OrderState, label: Label, notice: ShipNotice) -> str:
     today = engine.clock().date()
     try:
         result = write_back(engine.context, current, label,
                             lambda latest: notice_writeback(notice, latest.order, latest.already, today))
-    except OrderRejected as exc:
-        raise _rejected(f"ship notice cannot be written back: {exc.message}") from None
-    log.info("ship notice %s for %s: %s (%s)", notice.tracking_number, current.ref, result.outcome,
+    except (RetryableError, AuthError, PermissionDenied, ConfigError):
+        raise  # released pending by write_back: the next notice or polling pass writes it
+    except InkshipError as exc:
+        _settle_rejected(engine, current, label, exc)
+        if isinstance(exc, OrderRejected):  # the notice's own data: ShipStation should hear of it
+            raise _rejected(f"ship notice cannot be written back: {exc.message}") from None
+        if isinstance(exc, RequestRejected) and exc.api == CUSTOM_STORE_API:
+            raise
+        return "rejected"  # InkSoft's refusal: the operator's to look into (`inkship status`)
+    row = engine.state.ledger_get(label.ledger_id)
+    if row is None or row.state == "pending":
+        # Claimed by another inkship process that is writing it now; it may yet fail.
+        raise _rejected("this ship notice is being written by another inkship process; send it again "
+                        "shortly", status=503)
+    log.info("ship notice %s for %s: %s (%s)", label.tracking_number, current.ref, result.outcome,
              result.detail)
     return result.outcome
+
+
+def _settle_rejected(engine: Any, current: OrderState, label: Label, exc: InkshipError) -> None:
+    """A notice InkSoft (or its own data) refused: the same write would be refused again, so its row
+    is settled and a problem names the order (and field) instead of a pending row retried for ever."""
+    reason = f"{label.name} refused, not written back: {exc}"
+    log.error("%s for %s", reason, current.ref)
+    state = engine.state
+    state.ledger_mark_skipped(label.ledger_id, order_key=current.order_key, inksoft_id=current.inksoft_id,
+                              tracking_number=label.tracking_number, reason=reason)
+    state.resolve_problem(current.ref, WRITE_FAILED)  # it said "will retry", which no longer holds
+    state.record_problem(current.ref, NOTICE_REJECTED, reason, field=error_field(exc))
+
+
+def _stored_notice(row: LedgerRow) -> ShipNotice:
+    """The notice a pending row was claimed for, from the write-back payload stored with the claim."""
+    payload = row.payload or {}
+    items = tuple(NoticeItem(str(ref), int(quantity)) for ref, quantity in payload.get("items") or [])
+    ship_date = payload.get("ship_date")
+    return ShipNotice(order_id=row.order_key, order_number="", carrier=str(payload.get("carrier") or ""),
+                      service=str(payload.get("service") or ""),
+                      tracking_number=row.tracking_number or str(payload.get("tracking_number") or ""),
+                      ship_date=date.fromisoformat(ship_date) if ship_date else None,
+                      notify_customer=payload.get("notify_customer"), items=items)
+
+
+def retry_pending_notices(engine: Any, limit: int | None = RETRIES_PER_PASS) -> list[tuple[str, str]]:
+    """Write back the ship notices left pending by a failed InkSoft write (at most `limit`), each from
+    the order as it is now, so units shipped since are not shipped twice. Returns (order, outcome)
+    pairs; stops at the first InkSoft outage (the rest wait for the next time)."""
+    rows = [row for row in engine.state.ledger_pending() if row.shipment_id < 0 and row.payload]
+    done: list[tuple[str, str]] = []
+    for row in rows[:limit]:
+        ref = f"#{row.inksoft_id}"
+        label = Label(row.shipment_id, row.tracking_number, f"ship notice {row.tracking_number}")
+        try:
+            current = OrderState(row.order_key, row.inksoft_id, engine.inksoft.get_order(row.inksoft_id))
+            outcome = _write_notice(engine, current, label, _stored_notice(row))
+        except RetryableError as exc:
+            log.warning("pending ship notices not retried now: %s", exc)
+            break
+        except InkshipError as exc:  # the order gone from InkSoft, or another process writing it
+            log.warning("pending %s for %s not retried: %s", label.name, ref, exc)
+            continue
+        log.info("pending %s for %s retried: %s", label.name, ref, outcome)
+        done.append((ref, outcome))
+    return done

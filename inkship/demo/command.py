@@ -10,6 +10,7 @@ from inkship.connector.commands.context import EXIT_OK, EXIT_SOME_FAILED, CliCon
 from inkship.connector.commands.signals import StopFlag, stop_on_signals
 from inkship.demo.data import base_orders
 from inkship.demo.story import Demo, demo_session
+from inkship.simulators.ui import page_urls
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,12 @@ def demo(cli: CliContext, order_count: int | None, keep_running: bool) -> None:
 def _wait_for_ctrl_c(urls: dict[str, str]) -> None:
     click.echo("", err=True)
     click.echo("Still running (Ctrl-C to stop):", err=True)
-    for name, url in (("InkSoft simulator", f"{urls['inksoft']}/__sim/ui/"),
-                      ("ShipStation simulator", f"{urls['shipstation']}/__sim/ui/"),
-                      ("control planes", f"{urls['inksoft']}/__sim/state  {urls['shipstation']}/__sim/state"),
-                      ("inkship serve", f"{urls['receiver']}/healthz"),
+    for name, url in (*page_urls(urls["inksoft"], urls["shipstation"]),
+                      ("inkship serve status", f"{urls['receiver']}/status  (secret: webhook.status_token "
+                                               "in the demo configuration)"),
+                      ("inkship serve health", f"{urls['receiver']}/healthz"),
                       ("demo configuration", urls["config"])):
-        click.echo(f"  {name:<22} {url}", err=True)
+        click.echo(f"  {name:<28} {url}", err=True)
     flag = StopFlag("stopping the demo")
     with stop_on_signals(flag):
         while not flag.wait(3600):

@@ -57,7 +57,7 @@ class DemoResult:
 
 
 def demo_config_text(*, inksoft_url: str, shipstation_url: str, credentials: SimCredentials,
-                     database: Path, token: str) -> str:
+                     database: Path, token: str, status_token: str | None = None) -> str:
     """The demo's TOML configuration for simulators at these URLs."""
     sections: dict[str, dict[str, Any]] = {
         "inksoft": {"base_url": f"{inksoft_url}/{credentials.inksoft_store}",
@@ -66,7 +66,7 @@ def demo_config_text(*, inksoft_url: str, shipstation_url: str, credentials: Sim
                         "api_secret": credentials.shipstation_api_secret, "store_id": SHIPSTATION_STORE_ID,
                         "requests_per_minute": 0},  # limiter off, as in the demo's simulator
         "state": {"database": str(database)},
-        "webhook": {"token": token},
+        "webhook": {"token": token, **({"status_token": status_token} if status_token else {})},
         "mapping.statuses": DEMO_STATUS_MAPPING,
     }
     # JSON strings, numbers and booleans are valid TOML keys and values.
@@ -138,7 +138,7 @@ class Demo:
         self.token = secrets.token_urlsafe(24)
         self.config_path.write_text(demo_config_text(
             inksoft_url=self.inksoft.url, shipstation_url=self.shipstation.url, credentials=self.credentials,
-            database=workdir / "state.sqlite3", token=self.token))
+            database=workdir / "state.sqlite3", token=self.token, status_token=secrets.token_urlsafe(24)))
         # The demo's own file only: INKSHIP_* variables of the shell must not redirect it.
         self.config: Config = load_config(self.config_path, env={})
         self.state = StateStore(self.config.state.database)

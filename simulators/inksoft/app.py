@@ -9,7 +9,9 @@ from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.inksoft.control_routes import sim_routes
 from inkship.simulators.inksoft.routes import api
 from inkship.simulators.inksoft.state import InkSoftState
-from inkship.simulators.inksoft.views import views
+from inkship.simulators.inksoft.ui_actions import actions
+from inkship.simulators.inksoft.views import NAV, views
+from inkship.simulators.ui import install_pages
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     control.install(app, sim)
     app.register_blueprint(sim_routes)
+    install_pages(app, "InkSoft simulator", NAV)
     app.register_blueprint(views)
+    app.register_blueprint(actions)
     app.register_blueprint(api)
     return app

@@ -19,8 +19,12 @@ from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.shipstation.ratelimit import RateLimiter
 from inkship.simulators.shipstation.routes import api
 from inkship.simulators.shipstation.state import ShipStationState
+from inkship.simulators.shipstation.ui_lists import list_pages
+from inkship.simulators.shipstation.ui_orders import order_pages
+from inkship.simulators.shipstation.ui_support import NAV
 from inkship.simulators.shipstation.views import sim_routes
 from inkship.simulators.shipstation.webhooks import Dispatcher
+from inkship.simulators.ui import install_pages
 
 DEFAULT_RATE_LIMIT = 40
 
@@ -56,6 +60,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     install(app, sim)
     app.register_blueprint(api)
     app.register_blueprint(sim_routes)
+    install_pages(app, "ShipStation simulator", NAV)
+    app.register_blueprint(order_pages)
+    app.register_blueprint(list_pages)
     app.after_request(_dispatch_pending)
     app.add_url_rule("/", "home", lambda: redirect("/__sim/ui/orders"))
     if config.get("seed"):

@@ -176,12 +176,22 @@ def test_stores_and_webhooks(fake_time):
 
 
 @responses.activate
-def test_fetch_resource_gets_the_url_exactly(fake_time):
+def test_fetch_resource_gets_the_url_exactly_when_told_to(fake_time):
     url = "https://ssapi11.shipstation.com/shipments?storeID=310001&batchId=88&includeShipmentItems=False"
     responses.get(url, json={"shipments": [{"shipmentId": 1}], "total": 1, "page": 1, "pages": 1})
-    assert client_for(fake_time).fetch_resource(url)["shipments"] == [{"shipmentId": 1}]
+    client = client_for(fake_time, resource_url_items=False)
+    assert client.fetch_resource(url)["shipments"] == [{"shipmentId": 1}]
     assert responses.calls[0].request.url == url
     assert responses.calls[0].request.headers["Authorization"].startswith("Basic ")
+
+
+@responses.activate
+def test_fetch_resource_asks_a_ship_batch_for_its_items_and_changes_nothing_else(fake_time):
+    url = "https://ssapi11.shipstation.com/shipments?storeID=310001&batchId=88&includeShipmentItems=False"
+    asked = url.removesuffix("False") + "True"
+    responses.get(asked, json={"shipments": [], "total": 0, "page": 1, "pages": 0})
+    client_for(fake_time).fetch_resource(url)
+    assert responses.calls[0].request.url == asked
 
 
 @pytest.mark.parametrize("url", [

@@ -99,3 +99,22 @@ def test_status_creates_no_state_directory(tmp_path):
     assert result.exit_code == 0, result.output
     assert "does not exist yet" in result.output
     assert not (tmp_path / "never").exists()
+
+
+def test_serve_with_an_uncreatable_state_database_exits_2_before_serving(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    database = blocker / "inkship.sqlite3"
+    path = config_file(tmp_path, (
+        '[inksoft]\nbase_url = "http://inksoft.invalid/Shop"\napi_key = "key-1234"\n'
+        '[shipstation]\nbase_url = "http://shipstation.invalid"\napi_key = "k-1234"\napi_secret = "s-1234"\n'
+        '[webhook]\ntoken = "a-long-random-webhook-token-1234"\n'
+        f'[state]\ndatabase = "{database}"\n'))
+    served: list[object] = []
+
+    result = CliRunner().invoke(main, ["--config", str(path), "serve"],
+                                obj=Runtime(serve_forever=lambda app, host, port: served.append(app)))
+
+    assert result.exit_code == 2, result.output
+    assert "state.database" in result.stderr and str(database) in result.stderr
+    assert served == []

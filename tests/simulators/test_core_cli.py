@@ -154,6 +154,13 @@ def test_inkship_sim_runs_both_real_simulators_until_sigterm() -> None:
             assert requests.get(f"{url}/__sim/journal/count", timeout=5).json() == {"count": 0}
         store_url = next(line.split()[-1] for line in lines if "store base URL" in line)
         assert store_url == f"{urls['InkSoft simulator']}/demo_print_shop"
+        pages = lines[lines.index("Pages to open in a browser:") + 1:lines.index("Connector settings for "
+                                                                                "these simulators:")]
+        page_urls = [line.split()[-1] for line in pages if line.startswith("  ")]
+        assert len(page_urls) == 9
+        for url in page_urls:  # every printed page answers, none with the old control-plane 404
+            assert requests.get(url, timeout=5).status_code == 200, url
+        assert requests.get(f"{urls['ShipStation simulator']}/__sim/", timeout=5).status_code == 200
     finally:
         process.send_signal(signal.SIGTERM)
         # Not communicate(): it would race the reader thread for stdout.

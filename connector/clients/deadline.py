@@ -1,0 +1,118 @@
+"""A total deadline for one HTTP call, whatever the server does.
+
+requests' timeouts bound each socket read, so a server that trickles one byte at a time never trips
+them. `DeadlineAdapter` serves a session like requests' own adapter, but its connections report
+themselves to the call in hand; `deadline(seconds)` arms a timer for that call, and when it fires the
+connection's socket is shut down, so the blocked read returns at once and the call fails
+(`Watch.expired` tells the caller it was the deadline). Calls through a proxy are not watched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+_current = threading.local()
+
+
+class Watch:
+    """One call's deadline: the connection it uses, and whether time ran out."""
+
+    def __init__(self) -> None:
+        self.expired = False
+        self._connection: HTTPConnection | None = None
+        self._lock = threading.Lock()
+
+    def attach(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._connection = connection
+            if self.expired:
+                _cut(connection)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            if self._connection is not None:
+                _cut(self._connection)
+
+
+def _cut(connection: HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        # shutdown, not close: the reading thread still owns the descriptor and closes it itself.
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Watched:
+    """Connection mixin: a (re)connect or a new request on a kept-alive connection reports to the
+    watch of the call in hand, if any."""
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        _report(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _report(self)
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+def _report(connection: Any) -> None:
+    watch = getattr(_current, "watch", None)
+    if watch is not None:
+        watch.attach(connection)
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """requests' HTTPAdapter whose connections can be cut by `deadline`."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+def watch_session(session: Any) -> None:
+    """Serve the session's plain http:// and https:// traffic through DeadlineAdapter. Adapters
+    mounted for a longer prefix (tests route hosts to in-process apps) still win for their hosts."""
+    for prefix in ("http://", "https://"):
+        if type(session.adapters.get(prefix)) is HTTPAdapter:
+            session.mount(prefix, DeadlineAdapter())
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[Watch]:
+    """Cut the calls made in this thread inside the block once `seconds` have passed."""
+    watch = Watch()
+    timer = threading.Timer(seconds, watch.expire)
+    timer.daemon = True
+    previous = getattr(_current, "watch", None)
+    _current.watch = watch
+    timer.start()
+    try:
+        yield watch
+    finally:
+        timer.cancel()
+        _current.watch = previous
