@@ -8,8 +8,9 @@ datetimes; rendering (render.py) turns them into text as the `date_format` quirk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from threading import RLock
+from types import MappingProxyType
 from typing import Any
 
 from inkship.simulators.copies import json_copy
@@ -74,8 +75,9 @@ class InkSoftState:
         return self.accounts.sessions
 
     @property
-    def orders(self) -> dict[int, dict]:
-        return self.order_book.orders
+    def orders(self) -> Mapping[int, dict]:
+        """Read only: a change must go through the methods, which keep the indexes right."""
+        return MappingProxyType(self.order_book.orders)
 
     def seed(self, data: dict) -> list[dict]:
         """Merge a seed document: publisher, stores, users (upserted by key) and orders (added).
@@ -166,6 +168,13 @@ class InkSoftState:
         """Cancel an order as a store admin would: Status Canceled, Cancelled true, DateModified moves."""
         with self.lock:
             return json_copy(self.order_book.cancel(order_ref))
+
+    def delete_order(self, order_ref: Any) -> dict:
+        """Remove an order as a shop admin can (the API has no delete); returns it. NotFound if unknown."""
+        with self.lock:
+            order = self.order_book.find(order_ref)
+            self.order_book.remove(order["ID"])
+            return json_copy(order)
 
     def list_orders(self, store_uri: str | None = None) -> list[dict]:
         """Every order (of one store when named), by ID; for the control plane and the HTML views."""

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import wraps
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from inkship.simulators.shipstation import seed
@@ -74,13 +75,14 @@ class ShipStationState:
             self.seed(seed.DEFAULTS)
 
     # The records as plain mappings, for hooks and tests that read them under the lock.
+    # Read only: a change must go through the methods, which keep the indexes right.
     @property
-    def orders(self) -> dict[int, dict]:
-        return self.order_book.orders
+    def orders(self) -> Mapping[int, dict]:
+        return MappingProxyType(self.order_book.orders)
 
     @property
-    def keys(self) -> dict[str, int]:
-        return self.order_book.keys
+    def keys(self) -> Mapping[str, int]:
+        return MappingProxyType(self.order_book.keys)
 
     @property
     def stores(self) -> dict[int, dict]:
@@ -91,8 +93,8 @@ class ShipStationState:
         return self.catalog.carriers
 
     @property
-    def shipments(self) -> dict[int, dict]:
-        return self.shipment_book.shipments
+    def shipments(self) -> Mapping[int, dict]:
+        return MappingProxyType(self.shipment_book.shipments)
 
     @property
     def rng(self) -> Any:

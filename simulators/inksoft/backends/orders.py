@@ -74,7 +74,7 @@ class OrderBook:
         self._texts.pop(order_id, None)
         self._answers.changed()
 
-    def _remove(self, order_id: int) -> None:
+    def remove(self, order_id: int) -> None:
         self._forget_unique_id(self.orders.pop(order_id))
         self._by_id.discard(order_id)
         for index in self._by_date.values():
@@ -124,7 +124,7 @@ class OrderBook:
                 added.append(self.add(partial, None if names_store else default_store_uri))
         except (ValueError, KeyError, TypeError):
             for order in added:
-                self._remove(order["ID"])
+                self.remove(order["ID"])
             raise
         return added
 
