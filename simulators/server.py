@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
+from inkship.simulators.control import ENV_DROP_CONNECTION
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import WSGITask
@@ -24,25 +25,39 @@ from waitress.wasyncore import close_all
 DEFAULT_THREADS = 8
 # Keep-alive connections idle this long are closed (waitress checks about once a second).
 IDLE_CONNECTION_SECONDS = 120
-# The control plane drops a connection by shutting down the socket it finds here (werkzeug's key).
-SOCKET_ENVIRON_KEY = "werkzeug.socket"
 
 
 # waitress warns each time a request waits for a free worker; under a benchmark's load that is expected.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
-class _SocketTask(WSGITask):
-    """Hands the request's socket to the app, so a `drop` fault can cut the connection."""
+class _DroppableTask(WSGITask):
+    """A request the control plane can drop: nothing of its answer is written, and the connection is
+    closed by the server's own loop once the task ends (a socket shut from a worker thread races the
+    loop's poll, which may then close a new connection that got the same descriptor)."""
+
+    dropped = False
 
     def get_environment(self) -> dict:
         environ: dict = super().get_environment()
-        environ[SOCKET_ENVIRON_KEY] = self.channel.socket
+        environ[ENV_DROP_CONNECTION] = self.drop_connection
         return environ
+
+    def drop_connection(self) -> None:
+        self.dropped = True
+        self.close_on_finish = True
+
+    def write(self, data: bytes) -> None:
+        if not self.dropped:
+            super().write(data)
+
+    def finish(self) -> None:
+        if not self.dropped:
+            super().finish()
 
 
 class _Channel(HTTPChannel):
-    task_class = _SocketTask
+    task_class = _DroppableTask
 
 
 def _logged(app: Callable, host: str) -> Callable:
