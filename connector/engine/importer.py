@@ -10,13 +10,12 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from inkship.connector.clients.inksoft import OrderReads
 from inkship.connector.engine.context import LOCKED, PassContext
+from inkship.connector.engine.inksoft_orders import SKIPPED, read_window
 from inkship.connector.engine.reports import ImportReport
-from inkship.connector.errors import InkshipError, NotFound, OrderRejected, RequestRejected
+from inkship.connector.errors import InkshipError, OrderRejected, RequestRejected
 from inkship.connector.mapping.keys import fingerprint, is_order_id, order_ref_for
 from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
-from inkship.connector.mapping.reading import shown
 from inkship.connector.state.store import Link
 
 log = logging.getLogger("inkship.import")
@@ -28,13 +27,8 @@ SHIPSTATION_READ_ONLY = frozenset({"orderId", "createDate", "modifyDate", "order
                                    "userId", "externallyFulfilled", "externallyFulfilledBy",
                                    "externallyFulfilledById", "externallyFulfilledByName", "labelMessages"})
 
-# An order InkSoft lists but cannot give is read again after a back-off (state.retry_delay), this
-# many times at most; after that only a change in InkSoft (a new summary) brings it back.
-MAX_READ_ATTEMPTS = 8
-
 # Problem kinds this pass opens and closes.
-SKIPPED, SEND_FAILED, CONFLICT = "skipped", "import_failed", "conflict"
-UNREADABLE, KEY_COLLISION = "unreadable", "key_collision"
+SEND_FAILED, CONFLICT, KEY_COLLISION = "import_failed", "conflict", "key_collision"
 
 
 @dataclass
@@ -76,24 +70,8 @@ def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, Im
     start, started = ctx.poll_window(CURSOR)
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
 
-    # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;
-    # the next run's overlap reads it again and the fingerprint makes that free.
-    ids = [order_id for summary in ctx.inksoft.iter_order_summaries(start, None)
-           if (order_id := _summary_id(ctx, summary, report, dry_run)) is not None]
-    waiting = state.retries_waiting()  # unreadable last time: read again only after the back-off
-    ids += [link.inksoft_id for link in state.pending_links()  # failed last time: send again
-            if link.inksoft_id not in waiting]
-    retried = state.due_retries()
-    unique_ids = list(dict.fromkeys(ids + retried))
-    reads = ctx.inksoft.read_orders(unique_ids) if unique_ids else OrderReads()
-    for order_id, error in reads.unreadable.items():
-        _unreadable(ctx, order_id, error, report, dry_run)
-    if not dry_run:
-        for order_id in set(retried) - set(reads.unreadable):
-            state.clear_retry(order_id)
-            state.resolve_problem(f"#{order_id}", UNREADABLE)
-
-    planned = [out for order in reads.orders if (out := _plan(ctx, order, report, dry_run)) is not None]
+    orders = read_window(ctx, start, report, dry_run)
+    planned = [out for order in orders if (out := _plan(ctx, order, report, dry_run)) is not None]
     outgoing = _without_shared_keys(ctx, planned, report, dry_run)
     for first in range(0, len(outgoing), BATCH):
         yield
@@ -103,40 +81,6 @@ def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, Im
         # Every order of the window is now linked, pending, to be read again or a problem: safe to move on.
         state.set_cursor(CURSOR, started)
     return report
-
-
-def _summary_id(ctx: PassContext, summary: Any, report: ImportReport, dry_run: bool) -> int | None:
-    """The order id a summary names, or None after reporting a summary whose ID no order can have."""
-    order_id = summary.get("ID") if isinstance(summary, dict) else None
-    if is_order_id(order_id):
-        return order_id
-    ref = order_ref_for(summary)
-    reason = f"InkSoft lists an order whose ID is not a positive integer: {shown(order_id)}"
-    report.add("skipped", ref, reason, field="ID")
-    if not dry_run:
-        ctx.state.record_problem(ref, SKIPPED, reason, field="ID")
-    return None
-
-
-def _unreadable(ctx: PassContext, order_id: int, error: InkshipError, report: ImportReport,
-                dry_run: bool) -> None:
-    """An order InkSoft listed but did not give: reported, and read again after a growing back-off."""
-    ref = f"#{order_id}"
-    if isinstance(error, NotFound):
-        what = "InkSoft lists this order but answers 404 for it (deleted or moved since it was listed)"
-    else:
-        what = f"InkSoft's answer for this order cannot be read ({error.message})"
-    if dry_run:
-        report.add("failed", ref, what, field="ID")
-        return
-    retry = ctx.state.schedule_retry(order_id, what)
-    if retry.attempts >= MAX_READ_ATTEMPTS:
-        ctx.state.clear_retry(order_id)
-        message = f"{what}; gave up after {retry.attempts} attempts (a change in InkSoft brings it back)"
-    else:
-        message = f"{what}; read again after {retry.next_at:%Y-%m-%d %H:%M} UTC"
-    report.add("failed", ref, message, field="ID")
-    ctx.state.record_problem(ref, UNREADABLE, message, field="ID")
 
 
 def _plan(ctx: PassContext, order: dict[str, Any], report: ImportReport, dry_run: bool) -> Outgoing | None:
