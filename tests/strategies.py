@@ -516,7 +516,13 @@ BAD_VALUES: tuple[tuple[tuple[Any, ...], Any, str], ...] = (
     (("ID",), None, "ID"),
     (("ID",), "58231", "ID"),
     (("UniqueId",), 5, "UniqueId"),
-    (("UniqueId",), "not a key", "UniqueId"),
+    (("ID",), 2**63, "ID"),  # past SQLite's integers (issue 10, 3)
+    (("StoreId",), None, "StoreId"),  # the orderKey is (StoreId, ID) (issue 10, 2)
+    (("Items", 0, "Quantity"), 2**31, "Items[0].Quantity"),  # past ShipStation's Int32 (issue 10, 5)
+    (("Items", 0, "UnitPrice"), 1e12, "Items[0].UnitPrice"),
+    (("Items", 0, "Weight"), 1e9, "Items[0].Weight"),
+    (("Email",), "a" * 300 + "@example.com", "Email"),
+    (("ProductionStatus",), ["Open"], "ProductionStatus"),
     (("TotalDiscount",), "6.30", "TotalDiscount"),
     (("TotalAmount",), float("inf"), "TotalAmount"),
     (("Timeline",), "placed", "Timeline"),
@@ -586,7 +592,7 @@ def shipments_for(draw: st.DrawFn, order: dict[str, Any]) -> list[dict[str, Any]
             {
                 "shipmentId": 700_000 + number,
                 "orderId": 400_000,
-                "orderKey": f"inksoft:{order.get('UniqueId')}",
+                "orderKey": f"inksoft:{order.get('StoreId')}:{order.get('ID')}",
                 "orderNumber": str(order.get("ID")),
                 "createDate": created.strftime("%Y-%m-%dT%H:%M:%S.0000000"),
                 "shipDate": created.date().isoformat(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from inkship.connector.clients.http import ApiHttp
 from inkship.connector.config import InkSoftConfig
 from inkship.connector.errors import (
     AuthError,
+    InkshipError,
     MalformedResponse,
     NotFound,
     PermissionDenied,
@@ -107,6 +109,15 @@ class Envelope:
         if isinstance(self.data, list):
             return [item for item in self.data if isinstance(item, dict)]
         return [self.data] if isinstance(self.data, dict) else []
+
+
+@dataclass
+class OrderReads:
+    """What a read of several orders gave: the orders, and each id InkSoft did not give with its error
+    (`NotFound`: deleted or moved; `MalformedResponse`: an answer that cannot be decoded)."""
+
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    unreadable: dict[int, InkshipError] = field(default_factory=dict)
 
 
 class InkSoftClient:
@@ -221,28 +232,58 @@ class InkSoftClient:
         return envelope.data
 
     def get_orders(self, ids: list[int]) -> list[dict[str, Any]]:
-        """Full orders in the order of `ids`. Batch read with `GetOrderPackage` (object-or-array answers);
-        an id the batch left out is read alone, and skipped with a warning if InkSoft no longer has it."""
+        """The orders of `ids` InkSoft can give, in the order of `ids` (see `read_orders`)."""
+        reads = self.read_orders(ids)
+        for order_id, error in reads.unreadable.items():
+            log.warning("InkSoft order %s not read: %s", order_id, error)
+        return reads.orders
+
+    def read_orders(self, ids: list[int]) -> OrderReads:
+        """Full orders in the order of `ids`, and the ids InkSoft could not give, each with its error.
+
+        Batch read with `GetOrderPackage` (object-or-array answers), `page_size` ids a call. A batch
+        InkSoft refuses whole (404: one order deleted or moved since it was listed) or answers
+        unreadably (one order nested too deep to decode) is halved until the order at fault stands
+        alone, so one bad order never keeps the others from being read. An id a batch left out is
+        read alone."""
+        reads = OrderReads()
         if not self.config.batch_read:
-            return [self.get_order(order_id) for order_id in ids]
+            for order_id in ids:
+                self._read_alone(order_id, reads)
+            return reads
         found: dict[Any, dict[str, Any]] = {}
         size = self.config.page_size
         for start in range(0, len(ids), size):
-            chunk = ids[start:start + size]
-            envelope = self._call("GET", "GetOrderPackage", {
-                "OrderIds": _json_param(chunk), "IncludeProductionCards": "true"})
-            found.update((_id_key(_field(order, "ID")), order) for order in envelope.records())
-        orders = []
+            self._read_batch(ids[start:start + size], found, reads, retry=True)
         for order_id in ids:
             order = found.get(order_id)
-            if order is None:
-                try:
-                    order = self.get_order(order_id)
-                except NotFound:
-                    log.warning("InkSoft order %s is gone (404); skipped", order_id)
-                    continue
-            orders.append(order)
-        return orders
+            if order is not None:
+                reads.orders.append(order)
+            elif order_id not in reads.unreadable:
+                self._read_alone(order_id, reads)
+        return reads
+
+    def _read_batch(self, chunk: list[int], found: dict[Any, dict[str, Any]], reads: OrderReads, *,
+                    retry: bool) -> None:
+        try:
+            envelope = self._call("GET", "GetOrderPackage", {
+                "OrderIds": _json_param(chunk), "IncludeProductionCards": "true"}, retry=retry)
+        except (NotFound, MalformedResponse) as error:
+            if len(chunk) == 1:
+                reads.unreadable[chunk[0]] = error
+                return
+            # Halves are read without retrying a malformed answer: the fault is in the data, not the wire.
+            middle = len(chunk) // 2
+            self._read_batch(chunk[:middle], found, reads, retry=False)
+            self._read_batch(chunk[middle:], found, reads, retry=False)
+            return
+        found.update((_id_key(_field(order, "ID")), order) for order in envelope.records())
+
+    def _read_alone(self, order_id: int, reads: OrderReads) -> None:
+        try:
+            reads.orders.append(self.get_order(order_id))
+        except (NotFound, MalformedResponse) as error:
+            reads.unreadable[order_id] = error
 
     # --- write-back -------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ host but the configured one, so our credentials never travel elsewhere.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -175,8 +176,10 @@ class ShipStationClient:
                                         api="shipstation")
             for item in items:
                 item_id = item.get(id_field) if isinstance(item, dict) else None
-                if item_id is None or item_id not in seen:
-                    seen.add(item_id)
+                # An id that is not a plain value (a list, an object) is compared as its JSON text.
+                seen_as = item_id if isinstance(item_id, int | str) else json.dumps(item_id, default=repr)
+                if item_id is None or seen_as not in seen:
+                    seen.add(seen_as)
                     yield item
             pages = body.get("pages") or 0
             if not items or page >= pages:

@@ -5,23 +5,23 @@ Used only when stdout is a terminal.
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
-from inkship.connector.clients.inksoft import InkSoftClient
+from inkship.connector.clients.inksoft import InkSoftClient, OrderReads
 
 
 class ProgressInkSoftClient(InkSoftClient):
-    """InkSoftClient whose `get_orders` shows a progress bar when there is more than one page to read."""
+    """InkSoftClient whose `read_orders` shows a progress bar when there is more than one page to read."""
 
-    def get_orders(self, ids: list[int]) -> list[dict[str, Any]]:
+    def read_orders(self, ids: list[int]) -> OrderReads:
         page = self.config.page_size
         if len(ids) <= page:
-            return super().get_orders(ids)
-        orders: list[dict[str, Any]] = []
+            return super().read_orders(ids)
+        reads = OrderReads()
         with click.progressbar(length=len(ids), label="Reading InkSoft orders") as bar:
             for start in range(0, len(ids), page):
                 chunk = ids[start:start + page]
-                orders += super().get_orders(chunk)
+                part = super().read_orders(chunk)
+                reads.orders += part.orders
+                reads.unreadable.update(part.unreadable)
                 bar.update(len(chunk))
-        return orders
+        return reads

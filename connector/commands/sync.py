@@ -16,9 +16,9 @@ dry_run_option = click.option(
 
 
 def report_failed(report: RunReport) -> bool:
-    """Whether a pass stopped, or some order or shipment failed or is in conflict."""
+    """Whether a pass stopped, or some order or shipment failed, is in conflict or still pending."""
     passes = [p for p in (report.import_report, report.shipback_report) if p is not None]
-    return not report.ok or any(p.of("failed") or p.of("conflict") for p in passes)
+    return not report.ok or any(p.unfinished for p in passes)
 
 
 # A notice InkSoft refused is settled with a problem for the operator; this pass reports it as failed.

@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from inkship.connector.config import Config, MappingConfig
-from inkship.connector.engine.shipback import WRITE_FAILED, Label, OrderState, error_field, write_back
+from inkship.connector.engine.writeback import WRITE_FAILED, Label, OrderState, error_field, write_back
 from inkship.connector.errors import (
     AuthError,
     ConfigError,
@@ -280,7 +280,7 @@ def handle_ship_notice(notice: ShipNotice, engine: Any, config: Config) -> str:
     (the notice carries no unit InkSoft still owes) or `rejected` (InkSoft refused it: a problem for
     the operator, settled so it is not retried for ever).
 
-    The engine's per-label write-back (`shipback.write_back`: ledger claim, write, crash-safe re-check
+    The engine's per-label write-back (`writeback.write_back`: ledger claim, write, crash-safe re-check
     of the order's packages), keyed by `ledger_id`. A notice whose tracking number is already on the
     InkSoft order is a duplicate whatever brought it there (an earlier notice, a write interrupted
     before the ledger, the REST transport). Data that cannot be written is a 400 for ShipStation.

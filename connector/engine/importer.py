@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from inkship.connector.clients.inksoft import OrderReads
 from inkship.connector.engine.context import LOCKED, PassContext
 from inkship.connector.engine.reports import ImportReport
-from inkship.connector.errors import InkshipError, OrderRejected
-from inkship.connector.mapping.keys import fingerprint, order_key_for, order_ref_for
+from inkship.connector.errors import InkshipError, NotFound, OrderRejected, RequestRejected
+from inkship.connector.mapping.keys import fingerprint, is_order_id, order_ref_for
 from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
+from inkship.connector.mapping.reading import shown
 from inkship.connector.state.store import Link
 
 log = logging.getLogger("inkship.import")
@@ -24,8 +27,13 @@ SHIPSTATION_READ_ONLY = frozenset({"orderId", "createDate", "modifyDate", "order
                                    "userId", "externallyFulfilled", "externallyFulfilledBy",
                                    "externallyFulfilledById", "externallyFulfilledByName", "labelMessages"})
 
+# An order InkSoft lists but cannot give is read again after a back-off (state.retry_delay), this
+# many times at most; after that only a change in InkSoft (a new summary) brings it back.
+MAX_READ_ATTEMPTS = 8
+
 # Problem kinds this pass opens and closes.
 SKIPPED, SEND_FAILED, CONFLICT = "skipped", "import_failed", "conflict"
+UNREADABLE, KEY_COLLISION = "unreadable", "key_collision"
 
 
 @dataclass
@@ -58,29 +66,75 @@ def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
 
     # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;
     # the next run's overlap reads it again and the fingerprint makes that free.
-    ids = [summary.get("ID") for summary in ctx.inksoft.iter_order_summaries(start, None)]
-    ids += [link.inksoft_id for link in state.pending_links()]  # failed last time: send again
-    unique_ids = [i for i in dict.fromkeys(ids) if isinstance(i, int)]
-    orders = ctx.inksoft.get_orders(unique_ids) if unique_ids else []
+    ids = [order_id for summary in ctx.inksoft.iter_order_summaries(start, None)
+           if (order_id := _summary_id(ctx, summary, report, dry_run)) is not None]
+    waiting = state.retries_waiting()  # unreadable last time: read again only after the back-off
+    ids += [link.inksoft_id for link in state.pending_links()  # failed last time: send again
+            if link.inksoft_id not in waiting]
+    retried = state.due_retries()
+    unique_ids = list(dict.fromkeys(ids + retried))
+    reads = ctx.inksoft.read_orders(unique_ids) if unique_ids else OrderReads()
+    for order_id, error in reads.unreadable.items():
+        _unreadable(ctx, order_id, error, report, dry_run)
+    if not dry_run:
+        for order_id in set(retried) - set(reads.unreadable):
+            state.clear_retry(order_id)
+            state.resolve_problem(f"#{order_id}", UNREADABLE)
 
-    outgoing = [out for order in orders if (out := _plan(ctx, order, report, dry_run)) is not None]
+    planned = [out for order in reads.orders if (out := _plan(ctx, order, report, dry_run)) is not None]
+    outgoing = _without_shared_keys(ctx, planned, report, dry_run)
     for first in range(0, len(outgoing), BATCH):
         _send(ctx, outgoing[first:first + BATCH], report, dry_run)
 
     if not dry_run:
-        # Every order of the window is now linked, pending or a problem: safe to move on.
+        # Every order of the window is now linked, pending, to be read again or a problem: safe to move on.
         state.set_cursor(CURSOR, started)
     return report
+
+
+def _summary_id(ctx: PassContext, summary: Any, report: ImportReport, dry_run: bool) -> int | None:
+    """The order id a summary names, or None after reporting a summary whose ID no order can have."""
+    order_id = summary.get("ID") if isinstance(summary, dict) else None
+    if is_order_id(order_id):
+        return order_id
+    ref = order_ref_for(summary)
+    reason = f"InkSoft lists an order whose ID is not a positive integer: {shown(order_id)}"
+    report.add("skipped", ref, reason, field="ID")
+    if not dry_run:
+        ctx.state.record_problem(ref, SKIPPED, reason, field="ID")
+    return None
+
+
+def _unreadable(ctx: PassContext, order_id: int, error: InkshipError, report: ImportReport,
+                dry_run: bool) -> None:
+    """An order InkSoft listed but did not give: reported, and read again after a growing back-off."""
+    ref = f"#{order_id}"
+    if isinstance(error, NotFound):
+        what = "InkSoft lists this order but answers 404 for it (deleted or moved since it was listed)"
+    else:
+        what = f"InkSoft's answer for this order cannot be read ({error.message})"
+    if dry_run:
+        report.add("failed", ref, what, field="ID")
+        return
+    retry = ctx.state.schedule_retry(order_id, what)
+    if retry.attempts >= MAX_READ_ATTEMPTS:
+        ctx.state.clear_retry(order_id)
+        message = f"{what}; gave up after {retry.attempts} attempts (a change in InkSoft brings it back)"
+    else:
+        message = f"{what}; read again after {retry.next_at:%Y-%m-%d %H:%M} UTC"
+    report.add("failed", ref, message, field="ID")
+    ctx.state.record_problem(ref, UNREADABLE, message, field="ID")
 
 
 def _plan(ctx: PassContext, order: dict[str, Any], report: ImportReport, dry_run: bool) -> Outgoing | None:
     """Map one order; None when there is nothing to send (skipped or unchanged)."""
     state = ctx.state
     ref = order_ref_for(order)
+    kept = _link_of(ctx, order)
     result = map_order(order, ctx.status_table, ctx.mapping, ctx.store_id,
-                       store_domain=ctx.store_domain)
+                       store_domain=ctx.store_domain, order_key=kept.order_key if kept else None)
     if isinstance(result, Skip):
-        cancellation = _cancellation_of_imported(ctx, order)
+        cancellation = _cancellation_of_imported(ctx, order, kept, report, dry_run)
         if cancellation is not None:
             return cancellation
         report.add("skipped", ref, result.reason, field=result.field)
@@ -90,6 +144,9 @@ def _plan(ctx: PassContext, order: dict[str, Any], report: ImportReport, dry_run
     if not dry_run:
         state.resolve_problem(ref, SKIPPED)
     link = state.get_link(result.order_key)
+    if link is not None and link.inksoft_id != result.inksoft_id:
+        _key_collision(ctx, [ref, f"#{link.inksoft_id}"], result.order_key, report, dry_run)
+        return None
     out = Outgoing(result, order, link)
     if link is not None and link.fingerprint == result.fingerprint and not link.pending:
         report.add("unchanged", ref)
@@ -110,23 +167,64 @@ def _plan(ctx: PassContext, order: dict[str, Any], report: ImportReport, dry_run
     return out
 
 
-def _cancellation_of_imported(ctx: PassContext, order: dict[str, Any]) -> Outgoing | None:
+def _link_of(ctx: PassContext, order: dict[str, Any]) -> Link | None:
+    """The link of an order imported before, found by its InkSoft identity: the order keeps the key
+    it was imported under (earlier versions keyed on UniqueId), so no second ShipStation order appears."""
+    order_id, store_id = order.get("ID"), order.get("StoreId")
+    if not is_order_id(order_id):
+        return None
+    return ctx.state.link_of_order(store_id if is_order_id(store_id) else None, order_id)
+
+
+def _without_shared_keys(ctx: PassContext, planned: list[Outgoing], report: ImportReport,
+                         dry_run: bool) -> list[Outgoing]:
+    """Orders that would go to ShipStation under one orderKey are all held back: sending them would
+    make one ShipStation order flip between them."""
+    by_key: dict[str, list[Outgoing]] = {}
+    for out in planned:
+        by_key.setdefault(out.mapped.order_key, []).append(out)
+    for key, group in by_key.items():
+        if len(group) > 1:
+            _key_collision(ctx, [out.ref for out in group], key, report, dry_run)
+    return [out for out in planned if len(by_key[out.mapped.order_key]) == 1]
+
+
+def _key_collision(ctx: PassContext, refs: list[str], order_key: str, report: ImportReport,
+                   dry_run: bool) -> None:
+    """Reported for every order involved; none is sent, so none overwrites another."""
+    for ref in dict.fromkeys(refs):
+        others = ", ".join(other for other in refs if other != ref)
+        message = (f"InkSoft orders {ref} and {others} would share ShipStation orderKey {order_key!r}; "
+                   f"neither is sent until that is resolved")
+        report.add("conflict", ref, message, field="orderKey")
+        if not dry_run:
+            ctx.state.record_problem(ref, KEY_COLLISION, message, field="orderKey")
+
+
+def _cancellation_of_imported(ctx: PassContext, order: dict[str, Any], link: Link | None,
+                              report: ImportReport, dry_run: bool) -> Outgoing | None:
     """An order already in ShipStation, now cancelled in InkSoft, that no longer maps (its address was
     removed, say): the cancellation must still reach ShipStation. createorder replaces the whole order,
     so ShipStation's own copy is sent back with the cancelled status."""
-    if not isinstance(order, dict) or ctx.status_table.shipstation_status(order) != "cancelled":
-        return None
-    try:
-        key = order_key_for(order)
-    except OrderRejected:
-        return None
-    link = ctx.state.get_link(key)
     if link is None or link.shipstation_order_id is None or link.shipstation_status in LOCKED:
         return None
-    current = ctx.shipstation.get_order(link.shipstation_order_id)
+    try:
+        if ctx.status_table.shipstation_status(order) != "cancelled":
+            return None
+    except OrderRejected:
+        return None
+    try:
+        current = ctx.shipstation.get_order(link.shipstation_order_id)
+    except InkshipError as exc:
+        ctx.stop_if_fatal(exc)
+        report.add("failed", order_ref_for(order),
+                   f"cancellation not sent: ShipStation order not read: {exc}")
+        if not dry_run:
+            ctx.state.upsert_link(dataclasses.replace(link, pending=True))
+        return None
     payload = {field: value for field, value in current.items() if field not in SHIPSTATION_READ_ONLY}
     payload["orderStatus"] = "cancelled"
-    return Outgoing(MappedOrder(key, link.inksoft_id, payload, fingerprint(payload)), order, link)
+    return Outgoing(MappedOrder(link.order_key, link.inksoft_id, payload, fingerprint(payload)), order, link)
 
 
 def _send(ctx: PassContext, batch: list[Outgoing], report: ImportReport, dry_run: bool) -> None:
@@ -140,13 +238,27 @@ def _send(ctx: PassContext, batch: list[Outgoing], report: ImportReport, dry_run
             # is recorded, the order is known as sent-unconfirmed, and a later cancellation in InkSoft
             # looks for it in ShipStation instead of taking it for never imported.
             ctx.state.upsert_link(_link(out, pending=True, fingerprint=None))
+    _create(ctx, batch, report)
+
+
+def _create(ctx: PassContext, batch: list[Outgoing], report: ImportReport) -> None:
+    """One createorders call. A batch ShipStation refuses whole (a 400: one order it will not take,
+    whatever our limits table says) is halved until the order at fault stands alone, so every good
+    order still goes through; that one is reported with ShipStation's reason and retried next run."""
     try:
         results = ctx.shipstation.create_orders([out.mapped.payload for out in batch])
     except InkshipError as exc:
         ctx.stop_if_fatal(exc)
+        if isinstance(exc, RequestRejected) and exc.status == 400 and len(batch) > 1:
+            log.warning("createorders refused a batch of %d as a whole; halving it to find the order at "
+                        "fault: %s", len(batch), exc)
+            middle = len(batch) // 2
+            _create(ctx, batch[:middle], report)
+            _create(ctx, batch[middle:], report)
+            return
         log.warning("createorders failed for %d orders: %s", len(batch), exc)
         for out in batch:
-            _failed(ctx, out, str(exc), report)
+            _failed(ctx, out, str(exc), report, field=_refused_field(exc))
         return
     ctx.maybe_crash("import.after_createorders")
     # Results come in input order; matching on orderKey also survives a reply that is not.
@@ -158,6 +270,15 @@ def _send(ctx: PassContext, batch: list[Outgoing], report: ImportReport, dry_run
         else:
             error = (result or {}).get("errorMessage") or "ShipStation returned no result for this order"
             _refused(ctx, out, str(error), report)
+
+
+def _refused_field(error: InkshipError) -> str | None:
+    """The ShipStation field a 400 names (`apiOrders[0].items[0].quantity` → `items[0].quantity`)."""
+    model_state = error.details.get("ModelState") if isinstance(error.details, dict) else None
+    if not isinstance(model_state, dict) or not model_state:
+        return None
+    key = str(next(iter(model_state)))
+    return re.sub(r"^apiOrders?(\[\d+\])?\.?", "", key) or None
 
 
 def _created(ctx: PassContext, out: Outgoing, result: dict[str, Any], report: ImportReport) -> None:
@@ -200,12 +321,13 @@ def _find_order_id(ctx: PassContext, mapped: MappedOrder) -> int | None:
 
 
 def _failed(ctx: PassContext, out: Outgoing, error: str, report: ImportReport, *,
-            shipstation_order_id: int | None = None) -> None:
+            shipstation_order_id: int | None = None, field: str | None = None) -> None:
     # The old fingerprint stays: the pending flag alone makes the next run send it again.
     ctx.state.upsert_link(_link(out, pending=True, fingerprint=out.link.fingerprint if out.link else None,
-                                   shipstation_order_id=shipstation_order_id))
-    ctx.state.record_problem(out.ref, SEND_FAILED, f"not sent to ShipStation, will retry: {error}")
-    report.add("failed", out.ref, error)
+                                shipstation_order_id=shipstation_order_id))
+    ctx.state.record_problem(out.ref, SEND_FAILED, f"not sent to ShipStation, will retry: {error}",
+                             field=field)
+    report.add("failed", out.ref, error, field=field)
 
 
 def _settle_locked(ctx: PassContext, out: Outgoing, locked_status: str, report: ImportReport,
@@ -229,6 +351,15 @@ def _settle_locked(ctx: PassContext, out: Outgoing, locked_status: str, report: 
         locked_status = str(current)
     if out.status == locked_status:
         report.add("unchanged", out.ref, f"already {locked_status} in ShipStation")
+        if not dry_run:  # InkSoft and ShipStation agree: a conflict reported earlier is over
+            ctx.state.resolve_problem(out.ref, CONFLICT)
+    elif (locked_status == "shipped" and out.status != "cancelled"
+          and ctx.state.ledger_has_order(out.mapped.order_key)):
+        # Shipped in ShipStation with labels we are writing back (a split shipment, say): InkSoft's
+        # change is most likely those write-backs, and the last one completes the order there. Decided
+        # again once InkSoft has caught up, so nothing is recorded now.
+        report.add("unchanged", out.ref, "shipped in ShipStation; waiting for its labels to reach InkSoft")
+        return None
     else:
         change = "was cancelled" if out.status == "cancelled" else "changed"
         message = (f"InkSoft order {out.ref} {change}, but ShipStation already "

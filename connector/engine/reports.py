@@ -10,8 +10,10 @@ from typing import Any, ClassVar
 # Outcomes in the order a human reads them; the ones in NOTEWORTHY get a line each in summaries.
 IMPORT_OUTCOMES = ("created", "updated", "cancelled", "unchanged", "skipped", "failed", "conflict")
 SHIPBACK_OUTCOMES = ("written", "duplicate", "voided", "voided_after_writeback", "skipped", "failed",
-                     "ignored", "refused")
-NOTEWORTHY = frozenset({"skipped", "failed", "conflict", "voided_after_writeback", "refused"})
+                     "pending", "ignored", "refused")
+NOTEWORTHY = frozenset({"skipped", "failed", "conflict", "pending", "voided_after_writeback", "refused"})
+# Outcomes that leave work for a later pass (or the operator): a pass with any of them exits 1.
+UNFINISHED = frozenset({"failed", "conflict", "pending"})
 
 _LABELS = {"voided": "voided before write-back (not written)",
            "voided_after_writeback": "voided after write-back",
@@ -64,6 +66,10 @@ class _PassReport:
     @property
     def counts(self) -> dict[str, int]:
         return {outcome: len(self.of(outcome)) for outcome in self.OUTCOMES}
+
+    @property
+    def unfinished(self) -> bool:
+        return any(line.outcome in UNFINISHED for line in self.lines)
 
     @property
     def has_problems(self) -> bool:

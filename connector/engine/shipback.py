@@ -1,29 +1,23 @@
-"""The ship-back pass: ShipStation labels of imported orders → InkSoft shipments, each exactly once.
-
-Every write is bracketed by the ledger: `pending` (with its payload) before the InkSoft call, `written`
-after. A `pending` row found later (a crash, or an unknown outcome such as a timed-out POST) is settled
-by looking for its tracking number on the InkSoft order before writing again.
-`write_back` is that one per-label protocol; the Custom Store's ship notices go through it too.
+"""The ship-back pass: ShipStation labels of imported orders → InkSoft shipments, each exactly once,
+found by polling `/shipments` or from a SHIP_NOTIFY webhook's `resource_url` (every page of it).
+Each label goes through `writeback.write_back`, the one exactly-once protocol.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from inkship.connector.engine.context import LOCKED, PassContext
 from inkship.connector.engine.reports import ShipbackReport
-from inkship.connector.errors import InkshipError, OrderRejected, UnsafeResourceUrl
-from inkship.connector.mapping.items import ItemRef
-from inkship.connector.mapping.shipments import (
-    InkSoftShipment,
-    find_package_with_tracking,
-    shipped_quantities,
-    writeback_for,
-)
+from inkship.connector.engine.writeback import Label, OrderState, Prepare, defer, error_field, write_back
+from inkship.connector.errors import InkshipError, UnsafeResourceUrl
+from inkship.connector.mapping.reading import shown
+from inkship.connector.mapping.shipments import writeback_for
 from inkship.connector.mapping.times import parse_pacific
 from inkship.connector.state.store import Link
 
@@ -36,8 +30,8 @@ SHIP_EVENTS = frozenset({"SHIP_NOTIFY", "ITEM_SHIP_NOTIFY"})
 # earlier of their two instants, an hour early each.
 SPAN_END_MARGIN = timedelta(hours=2, seconds=1)
 
-# Problem kinds this pass opens and closes.
-WRITE_FAILED, VOIDED_AFTER, REFUSED_URL = "writeback_failed", "voided_after_writeback", "unsafe_resource_url"
+# Problem kinds this pass opens and closes (with writeback.WRITE_FAILED).
+VOIDED_AFTER, REFUSED_URL = "voided_after_writeback", "unsafe_resource_url"
 
 
 def run_shipback(ctx: PassContext, dry_run: bool) -> ShipbackReport:
@@ -46,11 +40,14 @@ def run_shipback(ctx: PassContext, dry_run: bool) -> ShipbackReport:
     start, started = ctx.poll_window(CURSOR)
     report = ShipbackReport(dry_run=dry_run, window_start=start, window_end=started)
 
-    shipments = {s["shipmentId"]: s for s in ctx.shipstation.iter_shipments(create_date_start=start)}
+    listed = list(ctx.shipstation.iter_shipments(create_date_start=start))
+    shipments = {s["shipmentId"]: s for s in listed if _usable(s)}
+    odd = [s for s in listed if not _usable(s)]  # reported as ignored, never a crash
     # A label voided now may be older than the window: voids are looked up by their own date.
     # (The client turns datetime filters into ShipStation's Pacific text.)
     for voided in ctx.shipstation.iter_shipments(include_items=False, voidDateStart=start):
-        shipments[voided["shipmentId"]] = {**shipments.get(voided["shipmentId"], {}), **voided}
+        if _usable(voided):
+            shipments[voided["shipmentId"]] = {**shipments.get(voided["shipmentId"], {}), **voided}
     # Write-backs left pending by an earlier run whose shipments fell out of the window.
     # (Negative ids are Custom Store ship notices, settled by their own path, not ShipStation shipments.)
     missing = [row for row in state.ledger_pending()
@@ -58,9 +55,9 @@ def run_shipback(ctx: PassContext, dry_run: bool) -> ShipbackReport:
     for order_id in dict.fromkeys(_shipstation_order_id(state.get_link(row.order_key)) for row in missing):
         if order_id is not None:
             shipments.update((s["shipmentId"], s)
-                             for s in ctx.shipstation.iter_shipments(orderId=order_id))
+                             for s in ctx.shipstation.iter_shipments(orderId=order_id) if _usable(s))
 
-    process_shipments(ctx, shipments.values(), report, dry_run)
+    process_shipments(ctx, [*shipments.values(), *odd], report, dry_run)
     if not dry_run:
         state.set_cursor(CURSOR, started)
     return report
@@ -71,20 +68,51 @@ def handle_webhook(ctx: PassContext, payload: Any) -> ShipbackReport:
     report = ShipbackReport()
     event = payload.get("resource_type") if isinstance(payload, dict) else None
     url = payload.get("resource_url") if isinstance(payload, dict) else None
-    if event not in SHIP_EVENTS or not isinstance(url, str) or not url:
-        report.add("ignored", "-", f"webhook {event or '(no resource_type)'} is not a ship notice"
-                   if event not in SHIP_EVENTS else "ship notice without a resource_url")
+    if not isinstance(event, str) or event not in SHIP_EVENTS:
+        named = event[:60] if isinstance(event, str) and event else shown(event) if event else None
+        report.add("ignored", "-", f"webhook {named or '(no resource_type)'} is not a ship notice")
+        return report
+    if not isinstance(url, str) or not url:
+        report.add("ignored", "-", "ship notice without a resource_url")
         return report
     try:
-        body = ctx.shipstation.fetch_resource(url)
+        shipments = _every_page(ctx, url)
     except UnsafeResourceUrl as exc:
         log.warning("webhook refused: %s", exc)
         ctx.state.record_problem("webhook", REFUSED_URL, str(exc))
         report.add("refused", "webhook", str(exc))
         return report
-    shipments = [s for s in body.get("shipments") or [] if isinstance(s, dict)]
     process_shipments(ctx, _with_items(ctx, shipments), report, dry_run=False)
     return report
+
+
+def _every_page(ctx: PassContext, url: str) -> list[dict[str, Any]]:
+    """The shipments of a ship notice's `resource_url`, every page of them: a batch of more labels than
+    one page holds (100 by default) is answered in pages, `page` and `pages` in the body. The URL is
+    fetched as given, then with `page=2`, `page=3`... (its other parameters kept)."""
+    shipments: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    page, pages = 1, 1
+    while page <= pages:
+        body = ctx.shipstation.fetch_resource(url if page == 1 else _with_page(url, page))
+        listed = body.get("shipments")
+        fresh = [s for s in listed if isinstance(s, dict) and s.get("shipmentId") not in seen] \
+            if isinstance(listed, list) else []
+        seen.update(s.get("shipmentId") for s in fresh)
+        shipments += fresh
+        reported = body.get("pages")
+        pages = reported if isinstance(reported, int) and not isinstance(reported, bool) else 1
+        if not fresh:
+            break  # a page of nothing new (a server ignoring `page`): stop, never loop
+        page += 1
+    return shipments
+
+
+def _with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+             if name.lower() != "page"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("page", str(page))])))
 
 
 def _with_items(ctx: PassContext, shipments: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -97,8 +125,16 @@ def _with_items(ctx: PassContext, shipments: list[dict[str, Any]]) -> list[dict[
         return shipments
     listed = ctx.shipstation.iter_shipments(create_date_start=min(created),
                                                createDateEnd=max(created) + SPAN_END_MARGIN)
-    with_items = {s["shipmentId"]: s for s in listed}
-    return [with_items.get(s.get("shipmentId"), s) for s in shipments]
+    with_items = {s["shipmentId"]: s for s in listed if _usable(s)}
+    return [with_items.get(s["shipmentId"], s) if _usable(s) else s for s in shipments]
+
+
+def _usable(shipment: Any) -> bool:
+    """A shipment the ledger can key: an object with an integer shipmentId."""
+    if not isinstance(shipment, dict):
+        return False
+    shipment_id = shipment.get("shipmentId")
+    return isinstance(shipment_id, int) and not isinstance(shipment_id, bool)
 
 
 def _created_at(shipment: dict[str, Any]) -> datetime | None:
@@ -125,13 +161,21 @@ def process_shipments(ctx: PassContext, shipments: Iterable[dict[str, Any]], rep
     """Settle each shipment: written back, a duplicate, voided, or ignored (not an order we imported)."""
     state = ctx.state
     work: dict[str, OrderWork] = {}
-    for shipment in sorted(shipments, key=lambda s: s.get("shipmentId") or 0):
-        shipment_id = shipment.get("shipmentId")
+    for shipment in sorted(shipments, key=lambda s: s["shipmentId"] if _usable(s) else -1):
+        if not isinstance(shipment, dict):
+            report.add("ignored", "-", f"a shipment that is not an object: {shown(shipment)}")
+            continue
+        number = shipment.get("orderNumber")
+        shown_number = number[:60] if isinstance(number, str) and number else shown(number or "-")
+        if not _usable(shipment):
+            report.add("ignored", shown_number,
+                       f"a shipment without an integer shipmentId: {shown(shipment.get('shipmentId'))}")
+            continue
+        shipment_id: int = shipment["shipmentId"]
         key = shipment.get("orderKey")
-        link = state.get_link(key) if key else None
-        if link is None or not isinstance(shipment_id, int):
-            report.add("ignored", str(shipment.get("orderNumber") or "-"), "not an order inkship imported",
-                       shipment_id=shipment_id)
+        link = state.get_link(key) if isinstance(key, str) and key else None
+        if link is None:
+            report.add("ignored", shown_number, "not an order inkship imported", shipment_id=shipment_id)
             continue
         ref = f"#{link.inksoft_id}"
         row = state.ledger_get(shipment_id)
@@ -167,152 +211,6 @@ def process_shipments(ctx: PassContext, shipments: Iterable[dict[str, Any]], rep
                 _failed(ctx, w.link, shipment, "InkSoft no longer has this order", report, dry_run)
             continue
         _write_order(ctx, w.link, order, w.shipments, report, dry_run)
-
-
-class OrderState:
-    """The InkSoft order as last read, and the units its packages (and our writes since) cover."""
-
-    def __init__(self, order_key: str, inksoft_id: int, order: dict[str, Any]) -> None:
-        self.order_key = order_key
-        self.inksoft_id = inksoft_id
-        self.ref = f"#{inksoft_id}"
-        self.order = order
-        self._already: dict[ItemRef, int] | None = None
-
-    @property
-    def already(self) -> dict[ItemRef, int]:
-        if self._already is None:  # read lazily: an unreadable order fails the shipment, not the pass
-            self._already = shipped_quantities(self.order)
-        return self._already
-
-    def count(self, writeback: InkSoftShipment) -> None:
-        for item_ref, quantity in writeback.items:
-            self.already[item_ref] = self.already.get(item_ref, 0) + quantity
-
-    def reread(self, ctx: PassContext) -> None:
-        self.order = ctx.inksoft.get_order(self.inksoft_id)
-        self._already = None
-
-    def has_tracking(self, tracking: str | None) -> bool:
-        return bool(tracking) and find_package_with_tracking(self.order, str(tracking)) is not None
-
-
-@dataclasses.dataclass(frozen=True)
-class Label:
-    """One label to write back: its ledger row, its tracking number, and its name in messages
-    (`shipment 123` for a REST shipment, `ship notice <tracking>` for a Custom Store notice)."""
-
-    ledger_id: int
-    tracking_number: str | None
-    name: str
-    voided: bool = False
-
-
-@dataclasses.dataclass(frozen=True)
-class WriteBack:
-    """How one label was settled: a ShipbackReport outcome (`written`, `duplicate`, `skipped`,
-    `voided`) and its detail. `found_on_order`: its tracking number was already on the order."""
-
-    outcome: str
-    detail: str
-    found_on_order: bool = False
-
-
-# Prepares the InkSoft write-back of a label from the order as last read; None: nothing to write.
-Prepare = Callable[[OrderState], InkSoftShipment | None]
-
-
-def write_back(ctx: PassContext, current: OrderState, label: Label, prepare: Prepare,
-               dry_run: bool = False) -> WriteBack:
-    """Write one label back to InkSoft exactly once; both transports (REST shipments and Custom Store
-    ship notices) come through here.
-
-    Settled already, or its tracking number already on the InkSoft order: a duplicate. Nothing to
-    write (voided, or no unit still owed): settled as skipped. Otherwise claimed `pending` with its
-    payload, written, then marked `written`; a recovered claim reads the order afresh first.
-    An error (InkSoft's, or OrderRejected from `prepare`) leaves the row pending, records a problem
-    naming the order (and field) and is raised for the caller to report.
-    """
-    state = ctx.state
-    row = state.ledger_get(label.ledger_id)
-    if row is not None and row.state != "pending":
-        return WriteBack("duplicate", f"already {row.state}")
-    if current.has_tracking(label.tracking_number):
-        if not dry_run:
-            state.ledger_mark_written(label.ledger_id, order_key=current.order_key,
-                                      inksoft_id=current.inksoft_id, tracking_number=label.tracking_number)
-            state.resolve_problem(current.ref, WRITE_FAILED)
-        return WriteBack("duplicate", "tracking number already on the InkSoft order", found_on_order=True)
-    try:
-        writeback = prepare(current)
-        if writeback is None:
-            return _nothing_to_write(ctx, current, label, dry_run)
-        if dry_run:
-            current.count(writeback)
-            return WriteBack("written", _describe(writeback))
-        claim = state.ledger_claim(label.ledger_id, order_key=current.order_key,
-                                   inksoft_id=current.inksoft_id, tracking_number=label.tracking_number,
-                                   payload=_payload(writeback))
-        if claim is None:
-            return WriteBack("duplicate", "being written by another inkship process")
-        ctx.maybe_crash("shipback.after_ledger_pending")
-        if claim.recovering:
-            # An earlier attempt may have reached InkSoft: read the order afresh before writing.
-            current.reread(ctx)
-            if current.has_tracking(label.tracking_number):
-                state.ledger_mark_written(label.ledger_id)
-                state.resolve_problem(current.ref, WRITE_FAILED)
-                return WriteBack("duplicate", "found on the InkSoft order after an interrupted write",
-                                 found_on_order=True)
-            writeback = prepare(current)
-            if writeback is None:
-                return _nothing_to_write(ctx, current, label, dry_run)
-        ctx.inksoft.create_order_shipment(current.order, writeback, retry=False)
-    except InkshipError as exc:
-        defer(ctx, current.order_key, current.inksoft_id, label, exc, dry_run)
-        raise
-    ctx.maybe_crash("shipback.after_inksoft_write")
-    state.ledger_mark_written(label.ledger_id)
-    ctx.maybe_crash("shipback.after_ledger_written")
-    state.resolve_problem(current.ref, WRITE_FAILED)
-    if writeback.mark_completed:
-        state.set_link_status(current.order_key, "shipped")
-    current.count(writeback)
-    return WriteBack("written", _describe(writeback))
-
-
-def defer(ctx: PassContext, order_key: str, inksoft_id: int, label: Label, error: InkshipError | str,
-          dry_run: bool) -> None:
-    """Leave a label's write-back pending for the next attempt and open a problem naming the order
-    (and the field, for OrderRejected) for the operator."""
-    ref = f"#{inksoft_id}"
-    log.warning("write-back of %s to InkSoft order %s failed: %s", label.name, ref, error)
-    if dry_run:
-        return
-    ctx.state.ledger_defer(label.ledger_id, order_key=order_key, inksoft_id=inksoft_id,
-                              tracking_number=label.tracking_number, error=str(error))
-    ctx.state.record_problem(ref, WRITE_FAILED, f"{label.name} not written back, will retry: {error}",
-                                field=error_field(error))
-
-
-def error_field(error: InkshipError | str) -> str | None:
-    return error.field if isinstance(error, OrderRejected) else None
-
-
-def _nothing_to_write(ctx: PassContext, current: OrderState, label: Label, dry_run: bool) -> WriteBack:
-    """Settle a label that must not be written: voided first, or carrying no unit InkSoft still owes
-    (a package without items would read in InkSoft as "the rest of the order shipped")."""
-    if label.voided:
-        outcome, reason = "voided", "voided before write-back"
-        detail = f"label {label.tracking_number} voided; not written back"
-    else:
-        outcome, reason = "skipped", "nothing left to write back"
-        detail = f"label {label.tracking_number} carries no unit InkSoft still owes; not written back"
-    if not dry_run:
-        ctx.state.ledger_mark_skipped(label.ledger_id, order_key=current.order_key,
-                                         inksoft_id=current.inksoft_id, tracking_number=label.tracking_number,
-                                         reason=reason)
-    return WriteBack(outcome, detail)
 
 
 def _shipment_writeback(shipment: dict[str, Any]) -> Prepare:
@@ -373,16 +271,3 @@ def _failed(ctx: PassContext, link: Link, shipment: dict[str, Any], error: str, 
     label = Label(shipment_id, shipment.get("trackingNumber"), f"shipment {shipment_id}")
     report.add("failed", f"#{link.inksoft_id}", error, shipment_id=shipment_id)
     defer(ctx, link.order_key, link.inksoft_id, label, error, dry_run)
-
-
-def _payload(writeback: InkSoftShipment) -> dict[str, Any]:
-    data = dataclasses.asdict(writeback)
-    data["ship_date"] = writeback.ship_date.isoformat() if writeback.ship_date else None
-    return data
-
-
-def _describe(writeback: InkSoftShipment) -> str:
-    units = sum(quantity for _, quantity in writeback.items)
-    done = ", order complete" if writeback.mark_completed else ""
-    return (f"{writeback.tracking_number} ({writeback.service or writeback.carrier}), "
-            f"{units} unit{'s' if units != 1 else ''}{done}")

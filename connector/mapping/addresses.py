@@ -18,6 +18,7 @@ from inkship.connector.mapping.reading import (
     objects_in,
     optional_object_at,
     reject,
+    shown,
     text_at,
 )
 
@@ -42,8 +43,8 @@ def _address(address: dict, field: str) -> dict[str, Any]:
     if country is not None:
         country = country.upper()
         if not _ISO2.match(country):
-            raise reject(f"{field}.{f.ADDR_COUNTRY_CODE} is not an ISO 3166 two-letter code: {country!r}",
-                         f"{field}.{f.ADDR_COUNTRY_CODE}")
+            where = f"{field}.{f.ADDR_COUNTRY_CODE}"
+            raise reject(f"{where} is not an ISO 3166 two-letter code: {shown(country)}", where)
     return {
         "name": _person_name(address, field),
         "company": text(f.ADDR_COMPANY, limits.ADDRESS_COMPANY),

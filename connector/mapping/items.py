@@ -117,7 +117,8 @@ def _line(item: dict, field: str, joined: tuple[dict, dict], settings: MappingCo
                        limits.ITEM_NAME))
     if name is None:
         raise reject(f"{field} has no {f.ITEM_NAME}", f"{field}.{f.ITEM_NAME}")
-    line_weight = number_at(item.get(f.ITEM_WEIGHT), f"{field}.{f.ITEM_WEIGHT}", minimum=0)
+    line_weight = number_at(item.get(f.ITEM_WEIGHT), f"{field}.{f.ITEM_WEIGHT}", minimum=0,
+                            maximum=limits.WEIGHT_MAX)
     if line_weight is None and settings.default_weight is not None:
         line_weight, units = settings.default_weight, settings.weight_unit or DEFAULT_WEIGHT_UNIT
     location = (text_at(item.get(f.ITEM_STOCK_LOCATION), f"{field}.{f.ITEM_STOCK_LOCATION}", limits.LOCATION)
@@ -126,7 +127,7 @@ def _line(item: dict, field: str, joined: tuple[dict, dict], settings: MappingCo
         "lineItemKey": key,
         "sku": limits.fit(sku, limits.SKU) if sku else None,
         "name": name,
-        "imageUrl": resolve_image_url(_image_url(item, card, field), store_domain),
+        "imageUrl": _fitting(resolve_image_url(_image_url(item, card, field), store_domain)),
         "weight": weight(line_weight, units),
         "quantity": quantity_of(item.get(f.ITEM_QUANTITY), f"{field}.{f.ITEM_QUANTITY}"),
         "unitPrice": money_at(item.get(f.ITEM_UNIT_PRICE), f"{field}.{f.ITEM_UNIT_PRICE}"),
@@ -134,6 +135,11 @@ def _line(item: dict, field: str, joined: tuple[dict, dict], settings: MappingCo
         "options": _options(item, field, card, size),
         "adjustment": False,
     }
+
+
+def _fitting(url: str | None) -> str | None:
+    """A URL cut short would point elsewhere: one too long for ShipStation is left out instead."""
+    return url if url is None or limits.utf16_length(url) <= limits.IMAGE_URL else None
 
 
 def _image_url(item: dict, card: dict, field: str) -> str | None:

@@ -5,41 +5,43 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from inkship.connector.mapping import fields as f
-from inkship.connector.mapping.reading import reject
+from inkship.connector.mapping.reading import reject, shown
 
-_UNIQUE_ID = re.compile(r"^[^\s:]+$")
+# The state database keeps ids as SQLite integers (signed 64-bit); InkSoft's are far smaller.
+MAX_ORDER_ID = 2**63 - 1
+
+
+def is_order_id(value: Any) -> TypeGuard[int]:
+    """Whether `value` can be an InkSoft order or store id: a positive integer that fits in SQLite."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ORDER_ID
 
 
 def order_ref_for(order: Any) -> str:
     """A readable reference for messages: `#58231`, or `unknown` when even the ID is missing."""
     order_id = order.get(f.ORDER_ID) if isinstance(order, dict) else None
     valid = isinstance(order_id, int | str) and not isinstance(order_id, bool) and str(order_id).strip()
-    return f"#{str(order_id).strip()}" if valid else "unknown"
+    if not valid:
+        return "unknown"
+    text = str(order_id).strip()
+    return f"#{text}" if len(text) <= 40 else f"#{text[:37]}..."
 
 
 def order_key_for(order: Mapping) -> str:
-    """ShipStation's upsert key: `inksoft:<UniqueId>`, else `inksoft:<StoreId>:<ID>`.
+    """ShipStation's upsert key: `inksoft:<StoreId>:<ID>`, what InkSoft keeps unique (an order id within
+    its store; inksoft-api.md §12 keys orders by `(ID, StoreId)`), so orders of two stores never share one.
 
-    GUIDs are compared case-insensitively, so the key is lower-cased; a UniqueId never holds a
-    colon, so the two shapes cannot collide. Raises OrderRejected when neither can be built.
+    Orders imported by earlier versions were keyed `inksoft:<UniqueId>`; they keep that key, which the
+    state's link holds (the engine looks it up before mapping). Raises OrderRejected naming the field.
     """
-    unique_id = order.get(f.UNIQUE_ID)
-    if unique_id is not None and not isinstance(unique_id, str):
-        raise reject(f"{f.UNIQUE_ID} is a {type(unique_id).__name__}, not text", f.UNIQUE_ID)
-    if unique_id and unique_id.strip():
-        if not _UNIQUE_ID.match(unique_id.strip()):
-            raise reject(f"{f.UNIQUE_ID} is not an identifier: {unique_id!r}", f.UNIQUE_ID)
-        return f"inksoft:{unique_id.strip().lower()}"
-    store_id, order_id = order.get(f.STORE_ID), order.get(f.ORDER_ID)
-    for name, value in ((f.STORE_ID, store_id), (f.ORDER_ID, order_id)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise reject(f"order has no {f.UNIQUE_ID} and no integer {name}", name)
-    return f"inksoft:{store_id}:{order_id}"
+    for name in (f.STORE_ID, f.ORDER_ID):
+        value = order.get(name)
+        if not is_order_id(value):
+            raise reject(f"{name} is not a positive integer InkSoft would write: {shown(value)}", name)
+    return f"inksoft:{order[f.STORE_ID]}:{order[f.ORDER_ID]}"
 
 
 def fingerprint(payload: Mapping) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from inkship.connector.config import MappingConfig
 from inkship.connector.mapping import addresses, items, limits, notes, payments
 from inkship.connector.mapping import fields as f
-from inkship.connector.mapping.keys import fingerprint, order_key_for, order_ref_for
+from inkship.connector.mapping.keys import fingerprint, is_order_id, order_key_for, order_ref_for
 from inkship.connector.mapping.reading import (
     FieldRejected,
     date_at,
@@ -24,6 +24,7 @@ from inkship.connector.mapping.reading import (
     number_at,
     optional_object_at,
     reject,
+    shown,
     text_at,
 )
 from inkship.connector.mapping.status import StatusTable, status_of
@@ -51,17 +52,19 @@ class Skip:
 
 
 def map_order(order: Any, table: StatusTable, settings: MappingConfig, store_id: int | None,
-              *, store_domain: str | None = None) -> MappedOrder | Skip:
+              *, store_domain: str | None = None, order_key: str | None = None) -> MappedOrder | Skip:
     """The ShipStation order for an InkSoft order, or a Skip naming the field that stops it. Never raises.
 
     `store_id` is ShipStation's store (advancedOptions.storeId, honoured at creation only);
-    `store_domain` replaces InkSoft's `REPLACE_DOMAIN_WITH` image host.
+    `store_domain` replaces InkSoft's `REPLACE_DOMAIN_WITH` image host; `order_key` is the key the
+    order was imported under before (default: `order_key_for`). Every value is checked against
+    ShipStation's limits (`limits.violations`), so a mapped order is one ShipStation takes.
     """
     ref = order_ref_for(order)
     if not isinstance(order, dict):
         return Skip(ref, f"order is a {type(order).__name__}, not an object", None)
     try:
-        return _map(order, table, settings, store_id, store_domain)
+        return _map(order, table, settings, store_id, store_domain, order_key)
     except FieldRejected as rejected:
         return Skip(ref, rejected.reason, rejected.field)
     except Exception as unexpected:  # a safety net: map_order's contract is to never raise
@@ -69,11 +72,12 @@ def map_order(order: Any, table: StatusTable, settings: MappingConfig, store_id:
 
 
 def _map(order: dict, table: StatusTable, settings: MappingConfig, store_id: int | None,
-         store_domain: str | None) -> MappedOrder:
-    order_key = order_key_for(order)
+         store_domain: str | None, kept_key: str | None) -> MappedOrder:
+    order_key = kept_key or order_key_for(order)
     inksoft_id = order.get(f.ORDER_ID)
-    if isinstance(inksoft_id, bool) or not isinstance(inksoft_id, int):
-        raise reject(f"{f.ORDER_ID} is not an integer: {inksoft_id!r}", f.ORDER_ID)
+    if not is_order_id(inksoft_id):
+        raise reject(f"{f.ORDER_ID} is not a positive integer InkSoft would write: {shown(inksoft_id)}",
+                     f.ORDER_ID)
     order_number = f"{settings.order_number_prefix}{inksoft_id}"
     if limits.utf16_length(order_number) > limits.ORDER_NUMBER:
         raise reject(f"order number {order_number!r} is longer than {limits.ORDER_NUMBER}", f.ORDER_ID)
@@ -84,6 +88,8 @@ def _map(order: dict, table: StatusTable, settings: MappingConfig, store_id: int
     if order_date is None:
         raise reject(f"order has no {f.DATE_CREATED}", f.DATE_CREATED)
     email = text_at(order.get(f.EMAIL), f.EMAIL)
+    if email is not None and limits.utf16_length(email) > limits.EMAIL:
+        raise reject(f"{f.EMAIL} is longer than {limits.EMAIL} characters: {shown(email)}", f.EMAIL)
     units = weight_units(order, settings)
     paid = payments.is_paid(order)
     payment_date = payments.payment_date(order, order_date) if paid else None
@@ -91,7 +97,7 @@ def _map(order: dict, table: StatusTable, settings: MappingConfig, store_id: int
     codes = [code for code in (text_at(order.get(f.DISCOUNT_CODE), f.DISCOUNT_CODE),
                                text_at(order.get(f.COUPON_CODE), f.COUPON_CODE)) if code]
     gift_message = text_at(order.get(f.GIFT_MESSAGE), f.GIFT_MESSAGE, limits.GIFT_MESSAGE)
-    total_weight = number_at(order.get(f.TOTAL_WEIGHT), f.TOTAL_WEIGHT, minimum=0)
+    total_weight = number_at(order.get(f.TOTAL_WEIGHT), f.TOTAL_WEIGHT, minimum=0, maximum=limits.WEIGHT_MAX)
     lines = items.lines(order, settings, units, store_domain)
     if discount:
         lines.append(items.discount_line(discount, codes))
@@ -126,6 +132,8 @@ def _map(order: dict, table: StatusTable, settings: MappingConfig, store_id: int
         "weight": weight(total_weight, units),
         "advancedOptions": advanced,
     }
+    for violation in limits.violations(payload):  # a safety net behind the readers' own limits
+        raise reject(violation.text(), violation.field)
     return MappedOrder(order_key, inksoft_id, payload, fingerprint(payload))
 
 
@@ -137,7 +145,7 @@ def _shipstation_status(order: dict, table: StatusTable) -> str:
         raise reject(f"order has no {f.PRODUCTION_STATUS}", f.PRODUCTION_STATUS)
     code = table.lookup(inksoft_status)
     if code is None:
-        raise reject(f"InkSoft status {inksoft_status!r} maps to no ShipStation status "
+        raise reject(f"InkSoft status {shown(inksoft_status)} maps to no ShipStation status "
                      f"(add it under [mapping.statuses])", f.PRODUCTION_STATUS)
     return code
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from inkship.connector.errors import OrderRejected
 from inkship.connector.mapping import limits
-from inkship.connector.mapping.times import parse_inksoft_datetime
+from inkship.connector.mapping.times import parse_inksoft_datetime, to_pacific_text
 
 
 class FieldRejected(OrderRejected):
@@ -60,27 +60,37 @@ def text_at(value: Any, field: str, limit: int | None = None) -> str | None:
     return limits.fit(value, limit) or None
 
 
-def number_at(value: Any, field: str, *, minimum: float | None = None) -> float | None:
+def number_at(value: Any, field: str, *, minimum: float | None = None,
+              maximum: float | None = None) -> float | None:
+    """A finite number within [minimum, maximum], or FieldRejected showing the value (cut when huge)."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or (
             isinstance(value, float) and not math.isfinite(value)):
-        raise reject(f"{field} is not a number: {value!r}", field)
+        raise reject(f"{field} is not a number: {shown(value)}", field)
     if minimum is not None and value < minimum:
-        raise reject(f"{field} is below {minimum:g}: {value!r}", field)
+        raise reject(f"{field} is below {minimum:g}: {shown(value)}", field)
+    if maximum is not None and value > maximum:
+        raise reject(f"{field} is above {maximum:,.0f}, more than ShipStation takes: {shown(value)}", field)
     return value
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: its repr, cut so a megabyte of data never fills a report."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}... ({len(text)} characters)"
 
 
 def quantity_of(value: Any, field: str) -> int:
     """A whole, non-negative quantity, or OrderRejected naming `field`."""
-    number = number_at(value, field, minimum=0)
+    number = number_at(value, field, minimum=0, maximum=limits.INT32_MAX)
     if number is None or number != int(number):
-        raise reject(f"{field} is not a whole quantity: {value!r}", field)
+        raise reject(f"{field} is not a whole quantity: {shown(value)}", field)
     return int(number)
 
 
 def money_at(value: Any, field: str) -> float | None:
-    number = number_at(value, field)
+    number = number_at(value, field, minimum=-limits.MONEY_MAX, maximum=limits.MONEY_MAX)
     # Always a float, and never -0.0, so the fingerprint does not move when InkSoft writes 0 for 0.0.
     return None if number is None else float(round(number, 2)) + 0.0
 
@@ -89,6 +99,8 @@ def date_at(value: Any, field: str) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        return parse_inksoft_datetime(value)
+        moment = parse_inksoft_datetime(value)
+        to_pacific_text(moment)  # a date at the edge of the calendar may not survive the time zone
+        return moment
     except (ValueError, OverflowError):
-        raise reject(f"{field} is not a date InkSoft writes: {value!r}", field) from None
+        raise reject(f"{field} is not a date InkSoft writes: {shown(value)}", field) from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from inkship.connector.config import SHIPSTATION_STATUSES
 from inkship.connector.errors import ConfigError
 from inkship.connector.mapping import fields as f
+from inkship.connector.mapping.reading import FieldRejected
 
 # ShipStation help, InkSoft article (inksoft-api.md §10.4); on_hold has no InkSoft status.
 DEFAULT_STATUS_TABLE: Mapping[str, str] = {
@@ -40,14 +41,14 @@ def _table_key(name: str) -> str:
 
 def status_of(order: Mapping) -> str:
     """InkSoft's status as the table sees it: "Cancelled" for either spelling or the boolean,
-    else `ProductionStatus` ("" when absent). Raises TypeError when a status field is not text."""
+    else `ProductionStatus` ("" when absent). Raises FieldRejected naming a status field that is not text."""
     cancelled_flag = order.get(f.CANCELLED_FLAG)
     if cancelled_flag is True:
         return CANCELLED
     for key in (f.STATUS, f.PRODUCTION_STATUS):
         value = order.get(key)
         if value is not None and not isinstance(value, str):
-            raise TypeError(f"{key} is {type(value).__name__}, not text")
+            raise FieldRejected(f"{key} is a {type(value).__name__}, not text", key)
         if value and normalize_status(value) in _CANCELLED_SPELLINGS:
             return CANCELLED
     return (order.get(f.PRODUCTION_STATUS) or "").strip()

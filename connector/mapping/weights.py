@@ -7,7 +7,7 @@ from typing import Any
 
 from inkship.connector.config import MappingConfig
 from inkship.connector.mapping import fields as f
-from inkship.connector.mapping.reading import reject, text_at
+from inkship.connector.mapping.reading import reject, shown, text_at
 
 DEFAULT_WEIGHT_UNIT = "ounces"
 _WEIGHT_UNITS = {"ounces": "ounces", "ounce": "ounces", "oz": "ounces",
@@ -26,5 +26,5 @@ def weight_units(order: dict, settings: MappingConfig) -> str:
         return settings.weight_unit or DEFAULT_WEIGHT_UNIT
     units = _WEIGHT_UNITS.get(unit.casefold())
     if units is None:
-        raise reject(f"{f.WEIGHT_UNIT} {unit!r} is not ounces, pounds or grams", f.WEIGHT_UNIT)
+        raise reject(f"{f.WEIGHT_UNIT} {shown(unit)} is not ounces, pounds or grams", f.WEIGHT_UNIT)
     return units

@@ -61,6 +61,21 @@ MIGRATIONS: list[list[str]] = [
             summary TEXT
         )""",
     ],
+    [
+        # Orders InkSoft listed but could not give (deleted or moved between the two calls, or an
+        # unreadable answer): read again after a back-off, without holding back the others.
+        """CREATE TABLE retries (
+            inksoft_id INTEGER PRIMARY KEY,
+            attempts INTEGER NOT NULL,
+            next_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            first_seen TEXT NOT NULL
+        )""",
+        # An order keeps the orderKey it was first imported under (older versions keyed on UniqueId),
+        # found by its InkSoft identity.
+        "CREATE INDEX links_store_order ON links (store_id, inksoft_id)",
+        "CREATE INDEX ledger_order ON ledger (order_key)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,29 +4,19 @@ problems for the operator, and the run history that `inkship status` shows."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
-from inkship.connector.state.migrations import migrate
+from inkship.connector.state.database import DEFAULT_CLAIM_SECONDS, iso, utcnow
+from inkship.connector.state.ledger import LEDGER_STATES, Claim, Ledger, LedgerRow
 
-BUSY_TIMEOUT_MS = 10_000
-# A claim on a ledger row lapses after this long, so a crashed process does not hold a
-# shipment forever; a live writer finishes one InkSoft POST well within it.
-DEFAULT_CLAIM_SECONDS = 300.0
+RETRY_FIRST_DELAY = timedelta(minutes=5)
+RETRY_MAX_DELAY = timedelta(days=1)
 
-LEDGER_STATES = ("pending", "written", "voided", "skipped")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["DEFAULT_CLAIM_SECONDS", "LEDGER_STATES", "Claim", "LedgerRow", "Link", "Problem", "Retry",
+           "RunRecord", "StateStore", "utcnow"]
 
 
 @dataclass
@@ -46,27 +36,18 @@ class Link:
 
 
 @dataclass
-class LedgerRow:
-    shipment_id: int
-    order_key: str
+class Retry:
+    """An order to read again at `next_at` (attempt `attempts + 1`)."""
+
     inksoft_id: int
-    tracking_number: str | None
-    state: str
-    payload: dict[str, Any] | None
     attempts: int
-    created_at: str
-    updated_at: str
-    error: str | None
+    next_at: datetime
+    reason: str
 
 
-@dataclass
-class Claim:
-    """The right to write one shipment to InkSoft. `recovering` means an earlier attempt may
-    have reached InkSoft (a crash or an unknown outcome), so check InkSoft before writing."""
-
-    row: LedgerRow
-    owner: str
-    recovering: bool
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off before reading an unreadable order again: 5 minutes, doubling, at most a day."""
+    return min(RETRY_FIRST_DELAY * 2 ** min(attempts - 1, 16), RETRY_MAX_DELAY)
 
 
 @dataclass
@@ -89,74 +70,8 @@ class RunRecord:
     summary: dict[str, Any] | None
 
 
-class StateStore:
-    """SQLite state (WAL, busy timeout, schema migrations); one connection per thread."""
-
-    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = utcnow,
-                 claim_seconds: float = DEFAULT_CLAIM_SECONDS) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._clock = clock
-        self._claim_seconds = claim_seconds
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
-        self.schema_version_found = migrate(self._conn())
-
-    # -- connections and transactions ------------------------------------------------------
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            # Each thread uses only its own connection; check_same_thread is off so close() may
-            # close them all from whichever thread shuts the store down.
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._local.conn = conn
-            with self._connections_lock:
-                self._connections.append(conn)
-        return conn
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, so read-then-write is atomic
-        across processes."""
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def close(self) -> None:
-        with self._connections_lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
-
-    def __enter__(self) -> StateStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _now(self) -> str:
-        return _iso(self._clock())
-
-    @property
-    def journal_mode(self) -> str:
-        return str(self._conn().execute("PRAGMA journal_mode").fetchone()[0])
-
-    @property
-    def schema_version(self) -> int:
-        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
+class StateStore(Ledger):
+    """The connector's state: order links, cursors, the ledger (`Ledger`), problems, runs."""
 
     # -- links -------------------------------------------------------------------------------
 
@@ -184,6 +99,14 @@ class StateStore:
              int(link.pending), self._now()),
         )
 
+    def link_of_order(self, store_id: int | None, inksoft_id: int) -> Link | None:
+        """The link of one InkSoft order, whatever key it was imported under (a link written before
+        the store was recorded matches any store)."""
+        row = self._conn().execute(
+            """SELECT * FROM links WHERE inksoft_id = ? AND (store_id = ? OR store_id IS NULL)
+               ORDER BY store_id IS NULL, updated_at DESC LIMIT 1""", (inksoft_id, store_id)).fetchone()
+        return _link(row) if row else None
+
     def set_link_status(self, order_key: str, shipstation_status: str) -> None:
         self._conn().execute("UPDATE links SET shipstation_status = ?, updated_at = ? WHERE order_key = ?",
                              (shipstation_status, self._now(), order_key))
@@ -191,6 +114,38 @@ class StateStore:
     def pending_links(self) -> list[Link]:
         rows = self._conn().execute("SELECT * FROM links WHERE pending = 1 ORDER BY inksoft_id").fetchall()
         return [_link(r) for r in rows]
+
+    # -- orders to read again -----------------------------------------------------------------
+
+    def schedule_retry(self, inksoft_id: int, reason: str) -> Retry:
+        """Note that an order could not be read; the next attempt waits twice as long as the last."""
+        now = self._clock()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT attempts, first_seen FROM retries WHERE inksoft_id = ?",
+                               (inksoft_id,)).fetchone()
+            attempts = (row["attempts"] if row else 0) + 1
+            next_at = now + retry_delay(attempts)
+            conn.execute(
+                """INSERT INTO retries (inksoft_id, attempts, next_at, reason, first_seen)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (inksoft_id) DO UPDATE SET attempts = excluded.attempts,
+                       next_at = excluded.next_at, reason = excluded.reason""",
+                (inksoft_id, attempts, iso(next_at), reason, iso(now)))
+        return Retry(inksoft_id, attempts, next_at, reason)
+
+    def due_retries(self) -> list[int]:
+        """Orders whose back-off is over, to read again in this pass."""
+        rows = self._conn().execute("SELECT inksoft_id FROM retries WHERE next_at <= ? ORDER BY inksoft_id",
+                                    (self._now(),)).fetchall()
+        return [row["inksoft_id"] for row in rows]
+
+    def retries_waiting(self) -> set[int]:
+        """Orders still in their back-off."""
+        rows = self._conn().execute("SELECT inksoft_id FROM retries WHERE next_at > ?", (self._now(),))
+        return {row["inksoft_id"] for row in rows}
+
+    def clear_retry(self, inksoft_id: int) -> None:
+        self._conn().execute("DELETE FROM retries WHERE inksoft_id = ?", (inksoft_id,))
 
     # -- cursors -----------------------------------------------------------------------------
 
@@ -204,123 +159,8 @@ class StateStore:
         self._conn().execute(
             """INSERT INTO cursors (name, value) VALUES (?, ?)
                ON CONFLICT (name) DO UPDATE SET value = excluded.value""",
-            (name, _iso(value)),
+            (name, iso(value)),
         )
-
-    # -- write-back ledger -------------------------------------------------------------------
-
-    def ledger_get(self, shipment_id: int) -> LedgerRow | None:
-        row = self._conn().execute("SELECT * FROM ledger WHERE shipment_id = ?", (shipment_id,)).fetchone()
-        return _ledger(row) if row else None
-
-    def ledger_claim(self, shipment_id: int, *, order_key: str, inksoft_id: int,
-                     tracking_number: str | None, payload: dict[str, Any]) -> Claim | None:
-        """Record the write-back as `pending` (with its payload) and claim it for this store.
-
-        Returns None when the shipment is already settled (written, voided, skipped) or a live
-        claim (another thread or process) holds it. A claim on an existing pending row is a recovery.
-        """
-        now = self._now()
-        # A token per claim, so two threads of one process are kept apart as well as two processes.
-        owner = f"{os.getpid()}:{uuid.uuid4().hex}"
-        expires = _iso(self._clock() + timedelta(seconds=self._claim_seconds))
-        with self.transaction() as conn:
-            row = conn.execute("SELECT * FROM ledger WHERE shipment_id = ?", (shipment_id,)).fetchone()
-            if row is None:
-                conn.execute(
-                    """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state,
-                                           payload, attempts, claimed_by, claim_expires, created_at,
-                                           updated_at)
-                       VALUES (?, ?, ?, ?, 'pending', ?, 1, ?, ?, ?, ?)""",
-                    (shipment_id, order_key, inksoft_id, tracking_number, json.dumps(payload),
-                     owner, expires, now, now),
-                )
-                recovering = False
-            elif row["state"] != "pending" or (row["claimed_by"] and row["claim_expires"] > now):
-                return None
-            else:
-                conn.execute(
-                    """UPDATE ledger SET attempts = attempts + 1, claimed_by = ?, claim_expires = ?,
-                                         payload = ?, tracking_number = ?, updated_at = ?
-                       WHERE shipment_id = ?""",
-                    (owner, expires, json.dumps(payload), tracking_number, now, shipment_id),
-                )
-                recovering = True
-            claimed = conn.execute("SELECT * FROM ledger WHERE shipment_id = ?", (shipment_id,)).fetchone()
-        return Claim(row=_ledger(claimed), owner=owner, recovering=recovering)
-
-    def ledger_defer(self, shipment_id: int, *, order_key: str, inksoft_id: int, tracking_number: str | None,
-                     error: str) -> None:
-        """Leave a write-back `pending` for the next run: gives back a claim after a failed write, or
-        records a shipment that could not even be prepared (its InkSoft order unreadable)."""
-        now = self._now()
-        self._conn().execute(
-            """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state, error,
-                                   created_at, updated_at)
-               VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)
-               ON CONFLICT (shipment_id) DO UPDATE SET claimed_by = NULL, claim_expires = NULL,
-                   error = excluded.error, updated_at = excluded.updated_at
-               WHERE ledger.state = 'pending'""",
-            (shipment_id, order_key, inksoft_id, tracking_number, error, now, now),
-        )
-
-    def ledger_release(self, shipment_id: int, error: str) -> None:
-        """Give a claim back after a failed write: the row stays `pending` for the next run."""
-        self._conn().execute(
-            """UPDATE ledger SET claimed_by = NULL, claim_expires = NULL, error = ?, updated_at = ?
-               WHERE shipment_id = ? AND state = 'pending'""",
-            (error, self._now(), shipment_id),
-        )
-
-    def ledger_mark_written(self, shipment_id: int, *, order_key: str | None = None,
-                            inksoft_id: int | None = None, tracking_number: str | None = None) -> None:
-        """Settle a shipment as written. Given the order fields, also records a shipment that was
-        found already in InkSoft without ever being claimed."""
-        now = self._now()
-        with self.transaction() as conn:
-            if order_key is not None and inksoft_id is not None:
-                conn.execute(
-                    """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state,
-                                           created_at, updated_at)
-                       VALUES (?, ?, ?, ?, 'written', ?, ?) ON CONFLICT (shipment_id) DO NOTHING""",
-                    (shipment_id, order_key, inksoft_id, tracking_number, now, now),
-                )
-            conn.execute(
-                """UPDATE ledger SET state = 'written', claimed_by = NULL, claim_expires = NULL, error = NULL,
-                                     updated_at = ? WHERE shipment_id = ? AND state = 'pending'""",
-                (now, shipment_id),
-            )
-
-    def ledger_mark_voided(self, shipment_id: int) -> bool:
-        """A label voided after its write-back; True only on the transition from `written`."""
-        cur = self._conn().execute(
-            "UPDATE ledger SET state = 'voided', updated_at = ? WHERE shipment_id = ? AND state = 'written'",
-            (self._now(), shipment_id),
-        )
-        return cur.rowcount == 1
-
-    def ledger_mark_skipped(self, shipment_id: int, *, order_key: str, inksoft_id: int,
-                            tracking_number: str | None, reason: str) -> bool:
-        """Settle a shipment that must not be written (e.g. voided first); True if newly settled."""
-        now = self._now()
-        with self.transaction() as conn:
-            row = conn.execute("SELECT state FROM ledger WHERE shipment_id = ?", (shipment_id,)).fetchone()
-            if row is not None and row["state"] != "pending":
-                return False
-            conn.execute(
-                """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state, error,
-                                       created_at, updated_at)
-                   VALUES (?, ?, ?, ?, 'skipped', ?, ?, ?)
-                   ON CONFLICT (shipment_id) DO UPDATE SET state = 'skipped', error = excluded.error,
-                       claimed_by = NULL, claim_expires = NULL, updated_at = excluded.updated_at""",
-                (shipment_id, order_key, inksoft_id, tracking_number, reason, now, now),
-            )
-        return True
-
-    def ledger_pending(self) -> list[LedgerRow]:
-        rows = self._conn().execute(
-            "SELECT * FROM ledger WHERE state = 'pending' ORDER BY shipment_id").fetchall()
-        return [_ledger(r) for r in rows]
 
     # -- problems ----------------------------------------------------------------------------
 
@@ -396,11 +236,6 @@ class StateStore:
         }
 
 
-def _iso(moment: datetime) -> str:
-    # A fixed width keeps stored timestamps comparable as text (claim expiry is compared in SQL).
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _link(row: sqlite3.Row) -> Link:
     return Link(order_key=row["order_key"], inksoft_id=row["inksoft_id"],
                 inksoft_unique_id=row["inksoft_unique_id"],
@@ -408,10 +243,3 @@ def _link(row: sqlite3.Row) -> Link:
                 order_number=row["order_number"], fingerprint=row["fingerprint"],
                 shipstation_status=row["shipstation_status"], pending=bool(row["pending"]),
                 updated_at=row["updated_at"])
-
-
-def _ledger(row: sqlite3.Row) -> LedgerRow:
-    return LedgerRow(shipment_id=row["shipment_id"], order_key=row["order_key"], inksoft_id=row["inksoft_id"],
-                     tracking_number=row["tracking_number"], state=row["state"],
-                     payload=json.loads(row["payload"]) if row["payload"] else None, attempts=row["attempts"],
-                     created_at=row["created_at"], updated_at=row["updated_at"], error=row["error"])

@@ -23,6 +23,7 @@ from inkship.simulators.shipstation.models import (
     deserialise_error,
 )
 from inkship.simulators.shipstation.seed import CUSTOM_STORE_MARKETPLACE
+from inkship.simulators.shipstation.validation import check_binding
 
 api = Blueprint("shipstation_api", __name__)
 
@@ -106,12 +107,12 @@ def object_body(prefix: str) -> dict:
 
 @api.post("/orders/createorder")
 def create_order() -> Response:
-    return jsonify(_state().create_order(body("apiOrder")))
+    return jsonify(_state().create_order(check_binding("apiOrder", body("apiOrder"))))
 
 
 @api.post("/orders/createorders")
 def create_orders() -> Response:
-    return jsonify(_state().create_orders(body("apiOrders")))
+    return jsonify(_state().create_orders(check_binding("apiOrders", body("apiOrders"))))
 
 
 @api.get("/orders")

@@ -91,7 +91,7 @@ def test_every_field_of_the_example_order():
     assert root.get("pages") == "1"
     [order] = root.findall("Order")
     expected = {
-        "OrderID": "inksoft:3f6c1a52-8e0b-4c7e-9a51-2d0f4b7c9e10", "OrderNumber": "58231",
+        "OrderID": "inksoft:12:58231", "OrderNumber": "58231",
         "OrderDate": "10/02/2026 17:41", "OrderStatus": "Ready to Ship", "LastModified": "10/03/2026 08:00",
         "ShippingMethod": "USPS Priority", "PaymentMethod": "Credit Card", "OrderTotal": "44.65",
         "TaxAmount": "0.00", "ShippingAmount": "8.95", "CustomerNotes": "Need by Oct 12 please",

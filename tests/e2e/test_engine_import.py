@@ -46,7 +46,7 @@ def test_every_imported_field_lands_in_its_shipstation_field(world):
     assert report.import_report.counts["created"] == 1 and report.ok
 
     order = world.shipstation_order("58231")
-    assert order["orderKey"] == "inksoft:3f6c1a52-8e0b-4c7e-9a51-2d0f4b7c9e10"
+    assert order["orderKey"] == f"inksoft:{inksoft['StoreId']}:58231"
     assert order["orderStatus"] == "awaiting_shipment"
     assert (order["customerEmail"], order["customerUsername"]) == ("dana.ortiz@example.org",) * 2
     assert order["orderDate"] == "2026-11-02T08:00:00.0000000"  # 16:00 UTC, Pacific text

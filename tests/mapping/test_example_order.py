@@ -129,7 +129,7 @@ def payload() -> dict[str, Any]:
 
 
 def test_identity_fields(payload: dict[str, Any]) -> None:
-    assert payload["orderKey"] == "inksoft:3f6c1a52-8e0b-4c7e-9a51-2d0f4b7c9e10"
+    assert payload["orderKey"] == "inksoft:12:58231"  # (StoreId, ID): unique in InkSoft (issue 10, 2)
     assert payload["orderNumber"] == "58231"
     assert payload["advancedOptions"]["storeId"] == 310001
 

@@ -14,11 +14,16 @@ from inkship.connector.mapping.status import StatusTable
 from tests.mapping.support import order_with
 
 
-def test_order_key_prefers_unique_id_lower_cased() -> None:
-    assert (
-        order_key_for({"UniqueId": " 3F6C1A52-8E0B-4C7E-9A51-2D0F4B7C9E10 ", "StoreId": 1, "ID": 2})
-        == "inksoft:3f6c1a52-8e0b-4c7e-9a51-2d0f4b7c9e10"
-    )
+def test_two_orders_sharing_a_unique_id_get_two_keys() -> None:
+    # Issue 10, defect 2: keyed on UniqueId, two such orders flipped one ShipStation order between them.
+    first = {"UniqueId": "3F6C1A52-8E0B-4C7E-9A51-2D0F4B7C9E10", "StoreId": 1, "ID": 2}
+    second = {**first, "ID": 3}
+    assert order_key_for(first) == "inksoft:1:2"
+    assert order_key_for(second) == "inksoft:1:3"
+
+
+def test_the_same_order_id_in_two_stores_gets_two_keys() -> None:
+    assert order_key_for({"StoreId": 1, "ID": 2}) != order_key_for({"StoreId": 7, "ID": 2})
 
 
 def test_order_key_falls_back_to_store_and_id() -> None:
@@ -32,8 +37,9 @@ def test_order_key_falls_back_to_store_and_id() -> None:
         ({"ID": 1}, "StoreId"),
         ({"StoreId": 1}, "ID"),
         ({"StoreId": 1, "ID": "1"}, "ID"),
-        ({"UniqueId": "a:b"}, "UniqueId"),
-        ({"UniqueId": 7}, "UniqueId"),
+        ({"StoreId": True, "ID": 1}, "StoreId"),
+        ({"StoreId": 1, "ID": 2**63}, "ID"),
+        ({"StoreId": 1, "ID": 0}, "ID"),
     ],
 )
 def test_order_key_refuses_what_cannot_be_a_stable_key(order: dict[str, Any], field: str) -> None:

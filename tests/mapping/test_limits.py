@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from inkship.connector.mapping import limits
 from inkship.connector.mapping.limits import ELLIPSIS, fit, strip_xml_forbidden, truncate, utf16_length
 
 from tests.strategies import free_texts
@@ -61,3 +63,37 @@ def test_fit_is_always_within_limit_and_valid_xml(text: str, limit: int) -> None
 @given(free_texts())
 def test_fit_is_idempotent(text: str) -> None:
     assert fit(fit(text, 30), 30) == fit(text, 30)
+
+
+# ---------------------------------------------------------------- the whole order against the table
+
+def _payload(**changes: object) -> dict:
+    payload: dict = {"orderNumber": "58231", "orderKey": "inksoft:12:58231", "amountPaid": 10.0,
+                     "shipTo": {"name": "Dana", "country": "US"},
+                     "items": [{"lineItemKey": "a", "name": "Tee", "quantity": 2, "unitPrice": 5.0,
+                                "weight": {"value": 6.0, "units": "ounces"}, "options": []}]}
+    payload.update(changes)
+    return payload
+
+
+def test_an_order_within_the_table_has_no_violation() -> None:
+    assert limits.violations(_payload()) == []
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"orderKey": "k" * (limits.ORDER_KEY + 1)}, "orderKey"),
+    ({"customerEmail": "e" * (limits.EMAIL + 1)}, "customerEmail"),
+    ({"amountPaid": limits.MONEY_MAX * 2}, "amountPaid"),
+    ({"amountPaid": float("nan")}, "amountPaid"),
+    ({"shipTo": {"name": "n" * 101}}, "shipTo.name"),
+    ({"items": [{"name": "Tee", "quantity": limits.INT32_MAX + 1}]}, "items[0].quantity"),
+    ({"items": [{"name": "Tee", "quantity": -1}]}, "items[0].quantity"),
+    ({"items": [{"name": "Tee", "quantity": 1, "weight": {"value": 1e9}}]}, "items[0].weight.value"),
+    ({"items": [{"name": "Tee", "quantity": 1, "options": [{"name": "x" * 31, "value": "v"}]}]},
+     "items[0].options[0].name"),
+    ({"items": ["a tee"]}, "items[0]"),
+])
+def test_each_value_past_the_table_is_named(changes: dict, field: str) -> None:
+    [violation] = limits.violations(_payload(**changes))
+    assert violation.field == field
+    assert field in violation.text() and len(violation.text()) < 200

@@ -106,7 +106,7 @@ def test_an_unforeseen_failure_still_becomes_a_skip(monkeypatch: pytest.MonkeyPa
         raise KeyError("Street1")
 
     monkeypatch.setattr(addresses, "ship_to", broken)
-    result = map_default({"ID": 7, "UniqueId": "u-7", "ProductionStatus": "Open"})
+    result = map_default({"ID": 7, "StoreId": 12, "UniqueId": "u-7", "ProductionStatus": "Open"})
     assert result == Skip("#7", "unexpected order data (KeyError)", None)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from inkship.connector.errors import ConfigError
+from inkship.connector.errors import ConfigError, OrderRejected
 from inkship.connector.mapping.status import DEFAULT_STATUS_TABLE, StatusTable, normalize_status, status_of
 
 from tests.strategies import spellings, status_cases
@@ -67,9 +67,12 @@ def test_status_of_reports_cancellation_over_production_status() -> None:
     assert status_of({}) == ""
 
 
-def test_status_that_is_not_text_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match="ProductionStatus"):
-        status_of({"ProductionStatus": 3})
+@pytest.mark.parametrize("value", [3, 2.5, True, ["Open"], {"Name": "Open"}])
+def test_status_that_is_not_text_is_rejected_naming_the_field(value: object) -> None:
+    # Was a TypeError, which crashed the import pass before the order could be reported (issue 10, 3).
+    with pytest.raises(OrderRejected, match="ProductionStatus") as raised:
+        status_of({"ProductionStatus": value})
+    assert raised.value.field == "ProductionStatus"
 
 
 def test_normalize_ignores_case_blanks_underscores_and_hyphens() -> None:

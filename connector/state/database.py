@@ -1,0 +1,100 @@
+"""The state database's plumbing: one SQLite connection per thread (WAL, busy timeout), immediate
+transactions, schema migrations on open, and the clock every stored timestamp comes from."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Self
+
+from inkship.connector.state.migrations import migrate
+
+BUSY_TIMEOUT_MS = 10_000
+# A claim on a ledger row lapses after this long, so a crashed process does not hold a
+# shipment forever; a live writer finishes one InkSoft POST well within it.
+DEFAULT_CLAIM_SECONDS = 300.0
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Database:
+    """SQLite (WAL, busy timeout, schema migrations); one connection per thread."""
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = utcnow,
+                 claim_seconds: float = DEFAULT_CLAIM_SECONDS) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        self._claim_seconds = claim_seconds
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self.schema_version_found = migrate(self._conn())
+
+    # -- connections and transactions ------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # Each thread uses only its own connection; check_same_thread is off so close() may
+            # close them all from whichever thread shuts the store down.
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, so read-then-write is atomic
+        across processes."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _now(self) -> str:
+        return iso(self._clock())
+
+    @property
+    def journal_mode(self) -> str:
+        return str(self._conn().execute("PRAGMA journal_mode").fetchone()[0])
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
+
+
+def iso(moment: datetime) -> str:
+    # A fixed width keeps stored timestamps comparable as text (claim expiry is compared in SQL).
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+

@@ -1,0 +1,17 @@
+"""A world on the in-process simulators, without the rate limit: these tests count outcomes, not seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import World
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    w = World(tmp_path, rate_limit=None)
+    yield w
+    w.close()
