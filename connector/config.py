@@ -1,7 +1,9 @@
 """Connector configuration: one TOML file, every key overridable by `INKSHIP_<SECTION>_<KEY>`.
 
 Values are type-checked and converted, unknown sections and keys are refused, and every problem is a
-`ConfigError` naming its key (`section.key`); several problems are reported together.
+`ConfigError` naming its key (`section.key`, `inksoft.stores[1].base_url`); several problems are reported
+together. Over 400 lines: every section's fields and their checks belong together. How the stores of
+`[[inksoft.stores]]` fall back to the shared settings lives in `connector/stores.py`.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import difflib
 import json
 import math
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,9 +44,32 @@ def _bounded(default: float | None, low: float, high: float = math.inf) -> Any:
     return field(default=default, metadata={"range": (low, high)})
 
 
+STORE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """One `[[inksoft.stores]]` entry; every key but `base_url` falls back to the shared settings."""
+
+    # Short name in output, `--store` and the state database (the store's identity there).
+    name: str | None = field(default=None, metadata={"check": "store_name"})
+    base_url: str = field(default="", metadata={"url": True, "check": "store_url"})
+    username: str | None = None
+    password: str | None = _secret()
+    publisher_id: str | None = field(default=None, metadata={"numeric_id": True})
+    api_key: str | None = _secret()
+    # The ShipStation store its orders go to; unset: shipstation.store_id.
+    shipstation_store_id: int | None = None
+    # Merged over [mapping.statuses] (itself merged over the default table).
+    statuses: dict[str, str] | None = field(default=None, metadata={"check": "statuses"})
+    # Unset: mapping.order_number_prefix.
+    order_number_prefix: str | None = None
+
+
 @dataclass(frozen=True)
 class InkSoftConfig:
     # The store base URL, e.g. https://stores.inksoft.com/Devo_Designs; calls go to {base_url}/Api2/{Method}.
+    # With [[inksoft.stores]] each store has its own and this stays unset.
     base_url: str = _url("")
     username: str | None = None
     password: str | None = _secret()
@@ -55,6 +81,8 @@ class InkSoftConfig:
     batch_read: bool = True
     # Sends the inferred CarrierName/ShippingServiceType/ShippedDate/Items with CreateOrderShipments.
     send_shipment_details: bool = True
+    # Several stores in one configuration; empty: the one store of base_url.
+    stores: tuple[StoreConfig, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,34 +163,28 @@ class Config:
 
     def redacted(self) -> dict[str, dict[str, Any]]:
         """Every section as a plain dict, secrets that are set shown as `***`."""
-        shown: dict[str, dict[str, Any]] = {}
-        for section in SECTIONS:
-            part = getattr(self, section)
-            shown[section] = {
-                f.name: (MASK if f.metadata.get("secret") and getattr(part, f.name) else
-                         _plain(getattr(part, f.name)))
-                for f in fields(part)}
-        return shown
+        return {section: _shown(getattr(self, section)) for section in SECTIONS}
 
     def credential_problems(self) -> list[ConfigError]:
         """What is missing before the connector can talk to both APIs (used by load and by doctor)."""
         return self.inksoft_problems() + self.shipstation_problems() + self.custom_store_problems()
 
     def inksoft_problems(self) -> list[ConfigError]:
-        """The InkSoft store URL and credentials, when missing."""
-        problems = []
+        """The InkSoft store URLs and credentials, when missing (each store's own, or the shared ones)."""
         ink = self.inksoft
-        if not ink.base_url:
-            problems.append(ConfigError("is required: the InkSoft store base URL, "
-                                        "e.g. https://stores.inksoft.com/Your_Store", key="inksoft.base_url"))
-        if not ink.api_key:
-            login = {"username": ink.username, "password": ink.password, "publisher_id": ink.publisher_id}
-            missing = [name for name, value in login.items() if not value]
-            if len(missing) == len(login):
-                problems.append(ConfigError("is required, or else username, password and publisher_id",
-                                            key="inksoft.api_key"))
-            problems.extend(ConfigError("is required to sign in without an API key", key=f"inksoft.{name}")
-                            for name in missing if len(missing) < len(login))
+        if not ink.stores:
+            url = [] if ink.base_url else [ConfigError(
+                "is required: the InkSoft store base URL, e.g. https://stores.inksoft.com/Your_Store",
+                key="inksoft.base_url")]
+            return url + _login_problems(ink, "inksoft")
+        problems = []
+        for index, store in enumerate(ink.stores):
+            prefix = f"inksoft.stores[{index}]"
+            if not store.base_url:
+                problems.append(ConfigError("is required: this store's base URL, e.g. https://stores"
+                                            ".inksoft.com/Team_Store", key=f"{prefix}.base_url"))
+            own = any((store.api_key, store.username, store.password, store.publisher_id))
+            problems += _login_problems(store, prefix) if own else _login_problems(ink, "inksoft", prefix)
         return problems
 
     def shipstation_problems(self) -> list[ConfigError]:
@@ -179,8 +201,68 @@ class Config:
                 for name in ("username", "password") if not getattr(self.custom_store, name)]
 
 
+def _login_problems(login: InkSoftConfig | StoreConfig, prefix: str,
+                    store: str | None = None) -> list[ConfigError]:
+    """An API key, or else username, password and publisher_id; `store` names the store falling back."""
+    if login.api_key:
+        return []
+    parts = {"username": login.username, "password": login.password, "publisher_id": login.publisher_id}
+    missing = [name for name, value in parts.items() if not value]
+    whose = f" (the shared credentials {store} falls back to)" if store else ""
+    if len(missing) == len(parts):
+        return [ConfigError(f"is required, or else username, password and publisher_id{whose}",
+                            key=f"{prefix}.api_key")]
+    return [ConfigError(f"is required to sign in without an API key{whose}", key=f"{prefix}.{name}")
+            for name in missing]
+
+
+def _shown(part: Any) -> dict[str, Any]:
+    return {f.name: MASK if f.metadata.get("secret") and getattr(part, f.name)
+            else _plain(getattr(part, f.name)) for f in fields(part)}
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_shown(item) if is_dataclass(item) else item for item in value]
     return dict(value) if isinstance(value, dict) else value
+
+
+def store_name_for(base_url: str) -> str:
+    """The default name of a store: the last part of its URL path (`.../Devo_Designs` -> `Devo_Designs`)."""
+    return urlsplit(base_url).path.rstrip("/").rsplit("/", 1)[-1] or "store"
+
+
+def _store_list_problems(config: Config, already: set[str]) -> list[ConfigError]:
+    """What only the whole list of stores shows: a name or URL given twice, base_url both shared and per
+    store, the Custom Store endpoint (one ShipStation store pulling one InkSoft store) with several."""
+    stores = config.inksoft.stores
+    if not stores:
+        return []
+    problems = []
+    if config.inksoft.base_url and "inksoft.base_url" not in already:
+        problems.append(ConfigError("must not be set together with [[inksoft.stores]]",
+                                    key="inksoft.base_url", details=_fixed_by(
+                                        "move inksoft.base_url into an [[inksoft.stores]] entry")))
+    names: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    for index, store in enumerate(stores):
+        name = store.name or store_name_for(store.base_url)
+        if name.lower() in names:
+            problems.append(ConfigError(f"{name!r} is the name of inksoft.stores[{names[name.lower()]}] "
+                                        "too; each store needs its own (set name)",
+                                        key=f"inksoft.stores[{index}].name"))
+        names.setdefault(name.lower(), index)
+        url = store.base_url.rstrip("/").lower()
+        if url and url in urls:
+            problems.append(ConfigError(f"is the URL of inksoft.stores[{urls[url]}] too; list each "
+                                        "store once", key=f"inksoft.stores[{index}].base_url"))
+        urls.setdefault(url, index)
+    if len(stores) > 1 and config.custom_store.enabled:
+        problems.append(ConfigError("serves one InkSoft store, and [[inksoft.stores]] lists several",
+                                    key="custom_store.enabled", details=_fixed_by(
+                                        "use the REST API transport (custom_store.enabled = false) for "
+                                        "several stores, or list one store")))
+    return problems
 
 
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None,
@@ -198,6 +280,7 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     sections = {name: _build_section(name, cls, values.get(name, {}), errors)
                 for name, cls in SECTIONS.items()}
     config = Config(**sections)
+    errors.extend(_store_list_problems(config, {error.key for error in errors if error.key}))
     if require_credentials:
         already = {error.key for error in errors}  # a value given but invalid is not also "missing"
         errors.extend(problem for problem in config.credential_problems() if problem.key not in already)
@@ -294,6 +377,9 @@ def _build_section(section: str, cls: type, values: dict[str, Any], errors: list
             errors.append(ConfigError(f"unknown key{source}; known keys in [{section}]: {', '.join(known)}",
                                       key=dotted, details=_fixed_by(fix)))
             continue
+        if typing.get_origin(hints[key]) is tuple:
+            kwargs[key] = _build_tables(dotted, typing.get_args(hints[key])[0], value, errors)
+            continue
         try:
             if known[key].metadata.get("numeric_id") and type(value) is int:
                 value = str(value)  # the PublisherId is a number on InkSoft's pages; kept as text
@@ -305,6 +391,18 @@ def _build_section(section: str, cls: type, values: dict[str, Any], errors: list
             errors.append(ConfigError("must be a string", key=dotted) if known[key].metadata.get("secret")
                           else exc)
     return cls(**kwargs)
+
+
+def _build_tables(key: str, cls: type, value: Any, errors: list[ConfigError]) -> tuple[Any, ...]:
+    """An array of tables (`[[inksoft.stores]]`), each entry checked as a section named `key[index]`."""
+    if isinstance(value, _FromEnv):
+        errors.append(ConfigError(f"cannot come from the environment ({value.variable}); list the entries "
+                                  f"as [[{key}]] tables in the configuration file", key=key))
+        return ()
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        errors.append(ConfigError(f"must be an array of tables ([[{key}]])", key=key))
+        return ()
+    return tuple(_build_section(f"{key}[{index}]", cls, entry, errors) for index, entry in enumerate(value))
 
 
 def _did_you_mean(name: str, known: Iterable[str], shape: str = "{}") -> str:
@@ -335,7 +433,8 @@ def _convert(hint: Any, value: Any, key: str) -> Any:
 
 
 def _kind(base: Any) -> str:
-    return "dict" if typing.get_origin(base) is dict else base.__name__
+    origin = typing.get_origin(base)
+    return origin.__name__ if origin in (dict, tuple) else base.__name__
 
 
 def _text_to_bool(text: str, key: str) -> bool:
@@ -412,6 +511,8 @@ def _check(metadata: Mapping[str, Any], value: Any, key: str) -> None:
             bound = f"at least {low}" if high == math.inf else f"between {low} and {high}"
             raise ConfigError(f"must be {bound}, not {value}", key=key)
     _FIELD_CHECKS.get(key, lambda v, k: None)(value, key)
+    if "check" in metadata:
+        _NAMED_CHECKS[metadata["check"]](value, key)
 
 
 def _check_url(value: str, key: str) -> None:
@@ -457,6 +558,15 @@ def _check_store_url(value: str, key: str) -> None:
                           key=key)
 
 
+def _check_store_name(value: str, key: str) -> None:
+    if not STORE_NAME.match(value):
+        raise ConfigError("must be 1 to 40 letters, digits, '_', '-' or '.', starting with a letter or "
+                          f"digit, not {value!r}", key=key)
+
+
+_NAMED_CHECKS: dict[str, Callable[[Any, str], None]] = {
+    "store_name": _check_store_name, "store_url": _check_store_url, "statuses": _check_statuses,
+}
 _FIELD_CHECKS: dict[str, Callable[[Any, str], None]] = {
     "inksoft.base_url": _check_store_url,
     "mapping.statuses": _check_statuses,

@@ -35,6 +35,7 @@ def secrets_of(config: Config | None) -> list[str]:
         config.inksoft.password, config.inksoft.api_key,
         config.shipstation.api_key, config.shipstation.api_secret,
         config.webhook.token, config.webhook.status_token, config.custom_store.password,
+        *(secret for store in config.inksoft.stores for secret in (store.password, store.api_key)),
     ]
     return [v for v in values if v]
 

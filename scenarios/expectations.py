@@ -59,6 +59,7 @@ class Observed(Protocol):
     def calls(self, api: str, method: str | None, path: str | None) -> int: ...
     def ledger_counts(self) -> dict[str, int]: ...
     def open_problems(self) -> list[dict[str, Any]]: ...
+    def for_store(self, name: str) -> Observed: ...
 
 
 # -- values and matchers -------------------------------------------------------------------------
@@ -214,6 +215,8 @@ def check(expect: dict[str, Any], observed: Observed, where: Where, scope: str =
     if "problems" in state:
         found += _mismatches("state database", state["problems"], observed.open_problems(),
                              (*where, "state", "problems"), "problems")
+    for name, wanted in (expect.get("stores") or {}).items():
+        found += check(wanted, observed.for_store(name), (*where, "stores", name), f"{scope} (store {name})")
     for key, wanted in (expect.get("calls") or {}).items():
         match = CALL_KEY.match(key)
         if match is None:  # the schema admits only the pattern; kept for files checked elsewhere

@@ -99,7 +99,8 @@ class ScenarioRun:
             if which == "both":
                 run = engine.sync(dry_run=dry_run)
                 report.update({"ok": run.ok, "error": run.error, "import": _pass_lines(run.import_report),
-                               "shipback": _pass_lines(run.shipback_report)})
+                               "shipback": _pass_lines(run.shipback_report),
+                               "store_errors": {part.store: part.error for part in run.stores if part.error}})
             elif which == "import":
                 report["import"] = _pass_lines(engine.run_import(dry_run=dry_run))
             else:
@@ -115,8 +116,6 @@ class ScenarioRun:
             raise ScenarioFailure(f"expected the connector to crash at {crash_at}, "
                                   "but the run got through without reaching it")
 
-    def _inksoft_orders(self) -> dict[int, dict[str, Any]]:
-        return {o["ID"]: o for o in self.world.control("inksoft", "GET", "/state")["orders"]}
 
     def _shipstation_order_for(self, inksoft_id: int, inksoft: dict[int, dict[str, Any]],
                                shipstation: list[dict[str, Any]]) -> dict[str, Any]:
@@ -130,7 +129,7 @@ class ScenarioRun:
 
     def create_labels(self, options: dict[str, Any]) -> None:
         """A user in ShipStation ticking orders and pressing "Create labels" (fires SHIP_NOTIFY)."""
-        inksoft = self._inksoft_orders()
+        inksoft = self.world.inksoft_orders(options.get("store"))
         shipstation = self.world.control("shipstation", "GET", "/state")["orders"]
         spec: dict[str, Any] = {key: options[name] for name, key in (
             ("carrier", "carrierCode"), ("service", "serviceCode"), ("package", "packageCode"),

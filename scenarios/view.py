@@ -8,6 +8,8 @@ from typing import Any
 
 from inkship.connector.engine.reports import ShipbackReport
 from inkship.connector.mapping.keys import order_key_for
+from inkship.connector.state.store import StateStore
+from inkship.scenarios.stores import store_report
 from inkship.scenarios.world import APIS, World
 
 
@@ -79,12 +81,43 @@ class WorldView:
         return sum(1 for entry in journal_since(self.world, api, self._marks.get(api, 0)) if wanted(entry))
 
     def ledger_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = self.world.state_store().counts()["ledger"]
+        counts: dict[str, int] = self._state().counts()["ledger"]
         return counts
 
     def open_problems(self) -> list[dict[str, Any]]:
         return [{"order_ref": p.order_ref, "kind": p.kind, "field": p.field, "message": p.message}
-                for p in self.world.state_store().open_problems()]
+                for p in self._state().open_problems()]
+
+    def _state(self) -> StateStore:
+        return self.world.state_store()
+
+    def for_store(self, name: str) -> StoreView:
+        return StoreView(self, name)
+
+
+class StoreView(WorldView):
+    """One `given.stores` store's side of the world: its InkSoft orders (in whichever simulator), its
+    lines of the report, its rows of the state database; ShipStation and the calls are shared."""
+
+    def __init__(self, whole: WorldView, name: str) -> None:
+        super().__init__(whole.world, whole._report, whole._webhook_reports, whole._marks)
+        self._dumps = whole._dumps
+        self.name = name
+        self._orders: dict[int, dict[str, Any]] | None = None
+
+    def _inksoft(self, inksoft_id: int) -> dict[str, Any] | None:
+        if self._orders is None:
+            self._orders = self.world.inksoft_orders(self.name)
+        return self._orders.get(inksoft_id)
+
+    def report(self) -> dict[str, Any] | None:
+        return store_report(self._report, self.name)
+
+    def webhook_lines(self) -> list[dict[str, Any]]:
+        return [line for line in super().webhook_lines() if line.get("store") in (self.name, None)]
+
+    def _state(self) -> StateStore:
+        return self.world.state_store().for_store(self.name)
 
 
 def journal_since(world: World, api: str, mark: int) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ from inkship.connector.state.store import StateStore
 from inkship.connector.web.app import create_app as create_receiver_app
 from inkship.connector.web.app import webhook_url
 from inkship.scenarios.seeds import inksoft_seed, shipstation_seed
+from inkship.scenarios.stores import merged_seed, scenario_stores, shipstation_stores
 from inkship.simulators.clock import SimClock
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.inksoft.app import create_app as create_inksoft_app
@@ -86,14 +87,18 @@ class World:
         self._stack = ExitStack()
         shipstation = given.get("shipstation") or {}
         self._webhook_session = self._closing(requests.Session())
+        self.stores = scenario_stores(given, self.credentials.inksoft_store)
         self.apps: dict[str, Flask] = {
-            "inksoft": self._inksoft_app(given.get("inksoft") or {}),
+            "inksoft": self._inksoft_app(merged_seed(given.get("inksoft") or {}, self.stores)),
             "shipstation": create_shipstation_app({
                 "clock": self.clock, "credentials": self.credentials,
                 "rate_limit": shipstation.get("rate_limit", 40),
                 "void_returns_to_awaiting": shipstation.get("void_returns_to_awaiting", True),
                 "webhook_session": self._webhook_session}),
         }
+        for store in self.stores:
+            if store.own_simulator:
+                self.apps[store.api] = self._inksoft_app(store.seed())
         # The connector's and the runner's way to the APIs: plain over sockets, routed in process.
         self.session = self._closing(requests.Session())
         self.config = Config()  # the real one needs the URLs, known once started
@@ -124,8 +129,9 @@ class World:
         if self.sockets:
             self.urls = {api: self._serve(app) for api, app in self.apps.items()}
         else:
-            self.urls = {api: IN_PROCESS_URLS[api] for api in APIS}
-            for api in APIS:
+            self.urls = {api: IN_PROCESS_URLS.get(api) or f"http://{api.replace(':', '-')}.sim"
+                         for api in self.apps}
+            for api in self.apps:
                 mount_app(self.session, self.urls[api], self.apps[api])
             # ShipStation's outbound calls may target InkSoft's XML surface as a Custom Store URL.
             mount_app(self._webhook_session, self.urls["inksoft"], self.apps["inksoft"])
@@ -141,6 +147,7 @@ class World:
                                 self.receiver_webhook_url() if subscribed else None,
                                 self.config.shipstation.store_id)
         seed["stores"] = [self._store_urls(store) for store in seed.get("stores", [])]
+        seed["stores"] += shipstation_stores(self.stores, seed["stores"])
         if self.custom_store:
             seed["stores"].append(self._custom_store())
         if not seed["stores"]:
@@ -194,9 +201,13 @@ class World:
 
         creds = self.credentials
         mapping = section(MappingConfig, {}, "mapping")
+        inksoft = section(InkSoftConfig, {"base_url": f"{self.urls['inksoft']}/{creds.inksoft_store}",
+                                          "api_key": creds.inksoft_api_key}, "inksoft")
+        if self.stores:
+            inksoft = dataclasses.replace(inksoft, base_url="", stores=tuple(
+                store.config(self.urls[store.api]) for store in self.stores))
         return Config(
-            inksoft=section(InkSoftConfig, {"base_url": f"{self.urls['inksoft']}/{creds.inksoft_store}",
-                                            "api_key": creds.inksoft_api_key}, "inksoft"),
+            inksoft=inksoft,
             shipstation=section(ShipStationConfig, {
                 "base_url": self.urls["shipstation"], "api_key": creds.shipstation_api_key,
                 "api_secret": creds.shipstation_api_secret}, "shipstation"),
@@ -235,6 +246,18 @@ class World:
         store = StateStore(self.db_path, clock=self.clock.now)
         self._stack.callback(store.close)
         return store
+
+    def inksoft_orders(self, store: str | None = None) -> dict[int, dict[str, Any]]:
+        """InkSoft's orders by ID, as its simulator shows them: every order of the shared simulator, or
+        one `given.stores` store's (in whichever simulator it lives)."""
+        if store is None:
+            return {o["ID"]: o for o in self.control("inksoft", "GET", "/state")["orders"]}
+        found = next((s for s in self.stores if s.name == store), None)
+        if found is None:
+            raise WorldError(f"no store {store!r} in given.stores")
+        dump = self.control(found.api, "GET", "/state")
+        store_id = next(s["StoreId"] for s in dump["stores"] if s["StoreUri"].lower() == found.uri.lower())
+        return {o["ID"]: o for o in dump["orders"] if o["StoreId"] == store_id}
 
     def receiver_webhook_url(self) -> str:
         return webhook_url(self.urls["receiver"], self.token)

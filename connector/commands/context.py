@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from inkship.connector.clients.shipstation import ShipStationClient
     from inkship.connector.engine.sync import SyncEngine
     from inkship.connector.state.store import StateStore
+    from inkship.connector.stores import Store
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -63,14 +64,16 @@ class CliContext:
             self._configs[require_credentials] = config
         return self._configs[require_credentials]
 
-    def inksoft(self, progress: bool = False, **http_kw: Any) -> InkSoftClient:
-        """The InkSoft client; with `progress`, one that shows a bar on long reads (terminals only)."""
+    def inksoft(self, progress: bool = False, store: Store | None = None, **http_kw: Any) -> InkSoftClient:
+        """The InkSoft client (of `store`, else of `[inksoft]`); with `progress`, one that shows a bar on
+        long reads (terminals only)."""
         from inkship.connector.clients.inksoft import InkSoftClient
         from inkship.connector.commands.progress import ProgressInkSoftClient
 
         show = progress and not self.as_json and sys.stdout.isatty()
         client_class = ProgressInkSoftClient if show else InkSoftClient
-        return client_class(self.config().inksoft, **self.runtime.http_options(**http_kw))
+        settings = store.inksoft if store is not None else self.config().inksoft
+        return client_class(settings, **self.runtime.http_options(**http_kw))
 
     def shipstation(self, **http_kw: Any) -> ShipStationClient:
         from inkship.connector.clients.shipstation import ShipStationClient
@@ -80,13 +83,14 @@ class CliContext:
     def state_store(self) -> StateStore:
         return open_state_store(self.config().state.database)
 
-    def engine(self, progress: bool = False, **http_kw: Any) -> SyncEngine:
-        """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it).
-        `http_kw` go to both clients' ApiHttp (e.g. max_attempts)."""
+    def engine(self, progress: bool = False, stores: list[str] | None = None, **http_kw: Any) -> SyncEngine:
+        """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it), for the
+        configured stores named in `stores` (all when empty). `http_kw` go to both clients' ApiHttp
+        (e.g. max_attempts)."""
         from inkship.connector.engine.sync import SyncEngine
 
         return SyncEngine(self.config(), self.inksoft(progress, **http_kw), self.shipstation(**http_kw),
-                          self.state_store())
+                          self.state_store(), stores=stores)
 
     def emit(self, data: dict[str, Any], lines: Iterable[str]) -> None:
         """Print the machine form with --json, else the human lines."""

@@ -1,5 +1,6 @@
 """`inkship doctor`: checks the configuration, reaches both APIs, verifies the credentials, the
-InkSoft user's fulfilment permission and the ShipStation store, and says in plain words what to fix.
+InkSoft user's fulfilment permission and the ShipStation store (for each configured InkSoft store: its
+URL and credentials, and the ShipStation store it feeds), and says in plain words what to fix.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from inkship.connector.commands.context import (
     pass_cli,
 )
 from inkship.connector.errors import ConfigError, InkshipError, NotFound, RetryableError
+from inkship.connector.stores import Store, configured_stores
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 # A check answers within seconds: one retry, not minutes of backoff against an unreachable host.
@@ -45,53 +47,58 @@ def _guarded(name: str, check: Callable[[], Check], unreachable_fix: str) -> Che
         return Check(name, FAIL, str(exc), fix_hint(exc))
 
 
-def check_inksoft(cli: CliContext) -> Check:
-    config = cli.config().inksoft
+def check_inksoft(cli: CliContext, store: Store, several: bool) -> Check:
+    """One store's URL, credentials and fulfilment permission (`InkSoft store <name>` when several)."""
+    config = store.inksoft
+    name = f"InkSoft store {store.name}" if several else "InkSoft"
 
     def check() -> Check:
-        access = cli.inksoft(max_attempts=CHECK_HTTP_ATTEMPTS).check_access()
+        access = cli.inksoft(store=store, max_attempts=CHECK_HTTP_ATTEMPTS).check_access()
         how = "API key" if config.api_key else f"user {config.username}"
-        store = access.get("store_name") or access.get("store_uri") or config.base_url
-        return Check("InkSoft", OK, f"{how} accepted with fulfilment access to store {store!r} "
-                                    f"({config.base_url})")
+        found = access.get("store_name") or access.get("store_uri") or config.base_url
+        return Check(name, OK, f"{how} accepted with fulfilment access to store {found!r} "
+                               f"({config.base_url})")
 
-    return _guarded("InkSoft", check, f"check inksoft.base_url ({config.base_url}) and the network")
+    return _guarded(name, check, f"check {store.config_key}.base_url ({config.base_url}) and the network")
 
 
 def _store_label(store: dict) -> str:
     return f"{store.get('storeId')} \"{store.get('storeName')}\" ({store.get('marketplaceName')})"
 
 
-def check_shipstation(cli: CliContext) -> Check:
+def check_shipstation(cli: CliContext, store: Store, several: bool) -> Check:
+    """The ShipStation store one InkSoft store's orders go to (`... for <name>` when several)."""
     config = cli.config().shipstation
+    store_id = store.shipstation_store_id
+    name = f"ShipStation store for {store.name}" if several else "ShipStation store"
+    # Where the store id is set: the store's own entry, or the shared shipstation.store_id.
+    key = (f"{store.config_key}.shipstation_store_id" if store.config_key != "inksoft"
+           and store_id != config.store_id else "shipstation.store_id")
 
     def check() -> Check:
         client = cli.shipstation(max_attempts=CHECK_HTTP_ATTEMPTS)
-        if config.store_id is not None:
+        if store_id is not None:
             try:
-                store = client.get_store(config.store_id)
+                found = client.get_store(store_id)
             except NotFound:
                 stores = client.list_stores()
-                return Check("ShipStation store", FAIL, f"store {config.store_id} does not exist",
-                             "set shipstation.store_id to one of: "
-                             + "; ".join(_store_label(s) for s in stores))
-            if store.get("active") is False:
-                return Check("ShipStation store", FAIL, f"store {_store_label(store)} is inactive",
-                             "reactivate it in ShipStation or pick another shipstation.store_id")
-            return Check("ShipStation store", OK, f"credentials accepted; orders go to {_store_label(store)}")
+                return Check(name, FAIL, f"store {store_id} does not exist",
+                             f"set {key} to one of: " + "; ".join(_store_label(s) for s in stores))
+            if found.get("active") is False:
+                return Check(name, FAIL, f"store {_store_label(found)} is inactive",
+                             f"reactivate it in ShipStation or pick another {key}")
+            return Check(name, OK, f"credentials accepted; orders go to {_store_label(found)}")
         stores = client.list_stores()
         manual = [s for s in stores if "manual" in str(s.get("marketplaceName", "")).lower()]
         pick = (manual or stores)[:1]
         return Check(
-            "ShipStation store", WARN,
-            "credentials accepted; shipstation.store_id is not set, so new orders go to the "
-            "account's first manual store",
-            ("set shipstation.store_id to " + _store_label(pick[0]) if pick else
-             "create a manual store in ShipStation, then set shipstation.store_id")
+            name, WARN,
+            f"credentials accepted; {key} is not set, so new orders go to the account's first manual store",
+            (f"set {key} to " + _store_label(pick[0]) if pick else
+             f"create a manual store in ShipStation, then set {key}")
             + (f" (stores: {'; '.join(_store_label(s) for s in stores)})" if len(stores) > 1 else ""))
 
-    return _guarded("ShipStation store", check,
-                    f"check shipstation.base_url ({config.base_url}) and the network")
+    return _guarded(name, check, f"check shipstation.base_url ({config.base_url}) and the network")
 
 
 def check_state(cli: CliContext) -> Check:
@@ -142,7 +149,11 @@ def doctor(cli: CliContext) -> None:
     """Check the configuration, both APIs, the credentials, permissions and store; say what to fix."""
     checks, can_connect = _config_checks(cli)
     if can_connect:
-        checks += [check_inksoft(cli), check_shipstation(cli), check_state(cli), check_webhook(cli)]
+        stores = configured_stores(cli.config())
+        several = len(stores) > 1
+        checks += [check(cli, store, several)
+                   for store in stores for check in (check_inksoft, check_shipstation)]
+        checks += [check_state(cli), check_webhook(cli)]
     all_good = all(c.outcome != FAIL for c in checks)
     summary = "all good" if all_good else "fix the items marked FAIL, then run `inkship doctor` again"
     cli.emit({"ok": all_good, "checks": [asdict(c) for c in checks]},

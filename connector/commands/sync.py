@@ -13,6 +13,9 @@ from inkship.connector.engine.reports import ReportLine, RunReport
 dry_run_option = click.option(
     "--dry-run", is_flag=True,
     help="Show what would be created, updated, cancelled and written back; write nothing.")
+store_option = click.option(
+    "--store", "stores", multiple=True, metavar="NAME",
+    help="Only this configured InkSoft store (repeat for several; default: every store).")
 
 
 def report_failed(report: RunReport) -> bool:
@@ -25,10 +28,12 @@ def report_failed(report: RunReport) -> bool:
 NOTICE_OUTCOMES = {"rejected": "failed"}
 
 
-def one_pass(cli: CliContext, dry_run: bool, stop: StopFlag | None = None) -> RunReport:
-    """One import and ship-back pass. With `stop`, the clients sit out no wait once it is set (a back-off,
-    a rate-limit reset): the pass ends within seconds and leaves what it had in hand pending."""
-    engine = cli.engine(progress=True, **({"stop": stop} if stop is not None else {}))
+def one_pass(cli: CliContext, dry_run: bool, stop: StopFlag | None = None,
+             stores: tuple[str, ...] = ()) -> RunReport:
+    """One import and ship-back pass (of the `stores` named, else of every store). With `stop`, the
+    clients sit out no wait once it is set (a back-off, a rate-limit reset): the pass ends within
+    seconds and leaves what it had in hand pending."""
+    engine = cli.engine(progress=True, stores=list(stores), **({"stop": stop} if stop is not None else {}))
     try:
         report = engine.sync(dry_run=dry_run)
         if cli.config().custom_store.enabled and not dry_run and report.shipback_report is not None:
@@ -64,10 +69,11 @@ def print_report(cli: CliContext, report: RunReport, dry_run: bool) -> None:
 
 @click.command()
 @dry_run_option
+@store_option
 @pass_cli
-def sync(cli: CliContext, dry_run: bool) -> None:
+def sync(cli: CliContext, dry_run: bool, stores: tuple[str, ...]) -> None:
     """One pass: import new and changed orders, then write shipments back."""
-    report = one_pass(cli, dry_run)
+    report = one_pass(cli, dry_run, stores=stores)
     print_report(cli, report, dry_run)
     exit_with(EXIT_SOME_FAILED if report_failed(report) else EXIT_OK)
 
@@ -78,8 +84,10 @@ def sync(cli: CliContext, dry_run: bool) -> None:
               help="Seconds between passes (default: sync.interval_seconds).")
 @click.option("--max-passes", type=click.IntRange(min=0), default=0,
               help="Stop after this many passes (0: until SIGTERM or Ctrl-C).")
+@store_option
 @pass_cli
-def run(cli: CliContext, dry_run: bool, interval: float | None, max_passes: int) -> None:
+def run(cli: CliContext, dry_run: bool, interval: float | None, max_passes: int,
+        stores: tuple[str, ...]) -> None:
     """Pass after pass, every --interval seconds, until SIGTERM or Ctrl-C."""
     seconds = cli.config().sync.interval_seconds if interval is None else interval
     flag = StopFlag()
@@ -89,7 +97,7 @@ def run(cli: CliContext, dry_run: bool, interval: float | None, max_passes: int)
         while not flag.is_set:
             # A pass that fails as a whole (an API down after retries) is in its report; only
             # configuration and credential errors escape, and they end the run (exit 2).
-            report = one_pass(cli, dry_run, stop=flag)
+            report = one_pass(cli, dry_run, stop=flag, stores=stores)
             print_report(cli, report, dry_run)
             last_failed = report_failed(report)
             passes += 1

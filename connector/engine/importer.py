@@ -1,11 +1,14 @@
 """The import pass: InkSoft orders modified since the last run → ShipStation orders, sending only what
-changed, 100 per `createorders` call, and recording each outcome in the state store."""
+changed, 100 per `createorders` call, and recording each outcome in the state store. Over 400 lines:
+every outcome of one order (plan, send, refusal, lock, conflict) shares `Outgoing` and the problem
+kinds, and reads best in one place; the window's paging is in `window.py`."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 import re
+from collections.abc import Generator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +64,17 @@ class Outgoing:
 
 
 def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
+    turns = import_in_turns(ctx, dry_run)
+    while True:
+        try:
+            next(turns)
+        except StopIteration as done:
+            return done.value
+
+
+def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, ImportReport]:
+    """The import pass, pausing before each `createorders` call: several stores sharing one ShipStation
+    budget take turns batch by batch (`engine/stores.py`). Returns the report."""
     state = ctx.state
     start, started = ctx.poll_window(CURSOR)
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
@@ -76,7 +90,7 @@ def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
     summaries = ctx.inksoft.iter_order_summaries(start, None)
     for ids in id_pages(summaries, lambda summary: _summary_id(ctx, summary, report, dry_run),
                         again + retried, ctx.inksoft.config.page_size, seen):
-        _import_page(ctx, ids, set(retried), seen, report, dry_run)
+        yield from _import_page(ctx, ids, set(retried), seen, report, dry_run)
 
     if not dry_run:
         # Every order of the window is now linked, pending, to be read again or a problem: safe to move on.
@@ -85,9 +99,10 @@ def run_import(ctx: PassContext, dry_run: bool) -> ImportReport:
 
 
 def _import_page(ctx: PassContext, ids: list[int], retried: set[int], seen: WindowSeen,
-                 report: ImportReport, dry_run: bool) -> None:
+                 report: ImportReport, dry_run: bool) -> Generator[None, None, None]:
     """One page of orders: read, mapped and sent; its state written in one transaction (committed
-    before `createorders`, so the links written ahead are on disk when ShipStation acts)."""
+    before `createorders`, so the links written ahead are on disk when ShipStation acts, and before
+    each turn, so the other stores' passes never run inside it)."""
     state = ctx.state
     reads = ctx.inksoft.read_orders(ids)
     with nullcontext() if dry_run else state.batch():
@@ -103,6 +118,8 @@ def _import_page(ctx: PassContext, ids: list[int], retried: set[int], seen: Wind
             _key_collision(ctx, refs, key, report, dry_run)
         outgoing = [out for out in planned if out.mapped.order_key not in shared]
         for first in range(0, len(outgoing), BATCH):
+            with state.released():
+                yield
             _send(ctx, outgoing[first:first + BATCH], report, dry_run)
 
 

@@ -3,6 +3,7 @@ as JSON-ready dicts (`--json`) and as short lines for humans."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -29,6 +30,7 @@ class ReportLine:
     detail: str = ""
     field: str | None = None
     shipment_id: int | None = None
+    store: str | None = None  # set when several stores' lines are shown together
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
@@ -36,7 +38,8 @@ class ReportLine:
     def text(self) -> str:
         what = f"shipment {self.shipment_id} of {self.order_ref}" if self.shipment_id else self.order_ref
         where = f" [{self.field}]" if self.field else ""
-        text = f"{_LABELS.get(self.outcome, self.outcome)}: {what}{where}"
+        of_store = f"store {self.store} " if self.store else ""
+        text = f"{_LABELS.get(self.outcome, self.outcome)}: {of_store}{what}{where}"
         return f"{text}: {self.detail}" if self.detail else text
 
 
@@ -59,6 +62,12 @@ class _PassReport:
         line = ReportLine(outcome, order_ref, detail, field, shipment_id)
         self.lines.append(line)
         return line
+
+    def extend_from(self, other: _PassReport, store: str) -> None:
+        """Add another store's lines, each naming that store."""
+        self.lines.extend(dataclasses.replace(line, store=store) for line in other.lines)
+        self.window_start = min(filter(None, (self.window_start, other.window_start)), default=None)
+        self.window_end = max(filter(None, (self.window_end, other.window_end)), default=None)
 
     def of(self, outcome: str) -> list[ReportLine]:
         return [line for line in self.lines if line.outcome == outcome]
@@ -115,6 +124,25 @@ class RunReport:
     finished_at: datetime | None = None
     error: str | None = None
     dry_run: bool = False
+    store: str | None = None  # the store this run was for, when there are several
+    stores: list[RunReport] = field(default_factory=list)  # a run over several stores: each one's run
+
+    @classmethod
+    def of_stores(cls, parts: list[RunReport], **fields: Any) -> RunReport:
+        """One report for a run over several stores: their lines together (each naming its store), the
+        errors of the stores that failed, and each store's own report under `stores`."""
+        combined = cls(stores=parts, **fields)
+        for part in parts:
+            name = part.store or ""
+            if part.import_report is not None:
+                combined.import_report = combined.import_report or ImportReport(dry_run=part.dry_run)
+                combined.import_report.extend_from(part.import_report, name)
+            if part.shipback_report is not None:
+                combined.shipback_report = combined.shipback_report or ShipbackReport(dry_run=part.dry_run)
+                combined.shipback_report.extend_from(part.shipback_report, name)
+        failed = [f"store {part.store}: {part.error}" for part in parts if part.error]
+        combined.error = "; ".join(failed) or None
+        return combined
 
     @property
     def ok(self) -> bool:
@@ -136,6 +164,8 @@ class RunReport:
             "error": self.error,
             "import": self.import_report.to_dict() if self.import_report else None,
             "shipback": self.shipback_report.to_dict() if self.shipback_report else None,
+            **({"store": self.store} if self.store else {}),
+            **({"stores": {part.store: part.to_dict() for part in self.stores}} if self.stores else {}),
         }
 
     def summary(self) -> dict[str, Any]:
@@ -146,9 +176,13 @@ class RunReport:
             "error": self.error,
             "import": self.import_report.counts if self.import_report else None,
             "shipback": self.shipback_report.counts if self.shipback_report else None,
+            **({"store": self.store} if self.store else {}),
         }
 
     def summary_lines(self) -> list[str]:
+        if self.stores:
+            return [line for part in self.stores
+                    for line in [f"Store {part.store}:", *("  " + text for text in part.summary_lines())]]
         lines: list[str] = []
         for report in (self.import_report, self.shipback_report):
             if report is not None:

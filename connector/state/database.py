@@ -24,7 +24,15 @@ def utcnow() -> datetime:
 
 
 class Database:
-    """SQLite (WAL, busy timeout, schema migrations); one connection per thread."""
+    """SQLite (WAL, busy timeout, schema migrations); one connection per thread.
+
+    Rows belong to one InkSoft store each (`store`, the configured name). A view made by
+    `StateStore.for_store` reads and writes one store's rows; the database as opened reads every
+    store's, and what it writes belongs to '' (a single-store database from before stores existed,
+    which `StateStore.bind_stores` hands to the first configured store).
+    """
+
+    store: str | None = None
 
     def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = utcnow,
                  claim_seconds: float = DEFAULT_CLAIM_SECONDS) -> None:
@@ -145,6 +153,15 @@ class Database:
 
     def _now(self) -> str:
         return iso(self._clock())
+
+    @property
+    def _mine(self) -> tuple[str | None, str | None]:
+        """The arguments of `(? IS NULL OR store = ?)`, which keeps a view to its store's rows."""
+        return self.store, self.store
+
+    @property
+    def _writes_as(self) -> str:
+        return self.store or ""
 
     @property
     def journal_mode(self) -> str:

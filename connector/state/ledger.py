@@ -29,6 +29,7 @@ class LedgerRow:
     created_at: str
     updated_at: str
     error: str | None
+    store: str = ""
 
 
 @dataclass
@@ -96,10 +97,10 @@ class Ledger(Database):
                 conn.execute(
                     """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state,
                                            payload, attempts, claimed_by, claim_expires, created_at,
-                                           updated_at)
-                       VALUES (?, ?, ?, ?, 'pending', ?, 1, ?, ?, ?, ?)""",
+                                           updated_at, store)
+                       VALUES (?, ?, ?, ?, 'pending', ?, 1, ?, ?, ?, ?, ?)""",
                     (shipment_id, order_key, inksoft_id, tracking_number, json.dumps(payload),
-                     owner, expires, now, now),
+                     owner, expires, now, now, self._writes_as),
                 )
                 recovering = False
             elif row["state"] != "pending" or (row["claimed_by"] and row["claim_expires"] > now):
@@ -140,12 +141,12 @@ class Ledger(Database):
         now = self._now()
         self._conn().execute(
             """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state, error,
-                                   created_at, updated_at)
-               VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)
+                                   created_at, updated_at, store)
+               VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
                ON CONFLICT (shipment_id) DO UPDATE SET claimed_by = NULL, claim_expires = NULL,
                    error = excluded.error, updated_at = excluded.updated_at
                WHERE ledger.state = 'pending'""",
-            (shipment_id, order_key, inksoft_id, tracking_number, error, now, now),
+            (shipment_id, order_key, inksoft_id, tracking_number, error, now, now, self._writes_as),
         )
 
     def ledger_release(self, shipment_id: int, error: str) -> None:
@@ -165,9 +166,9 @@ class Ledger(Database):
             if order_key is not None and inksoft_id is not None:
                 conn.execute(
                     """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state,
-                                           created_at, updated_at)
-                       VALUES (?, ?, ?, ?, 'written', ?, ?) ON CONFLICT (shipment_id) DO NOTHING""",
-                    (shipment_id, order_key, inksoft_id, tracking_number, now, now),
+                                           created_at, updated_at, store)
+                       VALUES (?, ?, ?, ?, 'written', ?, ?, ?) ON CONFLICT (shipment_id) DO NOTHING""",
+                    (shipment_id, order_key, inksoft_id, tracking_number, now, now, self._writes_as),
                 )
             conn.execute(
                 """UPDATE ledger SET state = 'written', claimed_by = NULL, claim_expires = NULL, error = NULL,
@@ -193,17 +194,18 @@ class Ledger(Database):
                 return False
             conn.execute(
                 """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state, error,
-                                       created_at, updated_at)
-                   VALUES (?, ?, ?, ?, 'skipped', ?, ?, ?)
+                                       created_at, updated_at, store)
+                   VALUES (?, ?, ?, ?, 'skipped', ?, ?, ?, ?)
                    ON CONFLICT (shipment_id) DO UPDATE SET state = 'skipped', error = excluded.error,
                        claimed_by = NULL, claim_expires = NULL, updated_at = excluded.updated_at""",
-                (shipment_id, order_key, inksoft_id, tracking_number, reason, now, now),
+                (shipment_id, order_key, inksoft_id, tracking_number, reason, now, now, self._writes_as),
             )
         return True
 
     def ledger_pending(self) -> list[LedgerRow]:
         rows = self._conn().execute(
-            "SELECT * FROM ledger WHERE state = 'pending' ORDER BY shipment_id").fetchall()
+            "SELECT * FROM ledger WHERE state = 'pending' AND (? IS NULL OR store = ?) ORDER BY shipment_id",
+            self._mine).fetchall()
         return [_ledger(r) for r in rows]
 
 
@@ -211,4 +213,5 @@ def _ledger(row: sqlite3.Row) -> LedgerRow:
     return LedgerRow(shipment_id=row["shipment_id"], order_key=row["order_key"], inksoft_id=row["inksoft_id"],
                      tracking_number=row["tracking_number"], state=row["state"],
                      payload=json.loads(row["payload"]) if row["payload"] else None, attempts=row["attempts"],
-                     created_at=row["created_at"], updated_at=row["updated_at"], error=row["error"])
+                     created_at=row["created_at"], updated_at=row["updated_at"], error=row["error"],
+                     store=row["store"])

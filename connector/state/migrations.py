@@ -9,6 +9,45 @@ import sqlite3
 
 from inkship.connector.errors import ConfigError
 
+# Several InkSoft stores in one database: every row names its store (the configured store name), so two
+# stores' order 1001 never meet. Rows written before stores existed get '' and belong to the first
+# configured store (`StateStore.bind_stores` moves them there); `stores` remembers each name's URL, so a
+# store renamed in the configuration keeps its rows.
+STORES_STEP = [
+    "ALTER TABLE links ADD COLUMN store TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX links_store_pending ON links (store, pending)",
+    "ALTER TABLE ledger ADD COLUMN store TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX ledger_store_state ON ledger (store, state)",
+    """CREATE TABLE store_cursors (
+        store TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (store, name)
+    )""",
+    "INSERT INTO store_cursors (store, name, value) SELECT '', name, value FROM cursors",
+    "DROP TABLE cursors",
+    "ALTER TABLE store_cursors RENAME TO cursors",
+    "ALTER TABLE problems ADD COLUMN store TEXT NOT NULL DEFAULT ''",
+    "DROP INDEX problems_open",
+    "CREATE UNIQUE INDEX problems_open ON problems (store, order_ref, kind) WHERE resolved_at IS NULL",
+    "ALTER TABLE runs ADD COLUMN store TEXT NOT NULL DEFAULT ''",
+    "CREATE TABLE stores (name TEXT PRIMARY KEY, base_url TEXT NOT NULL, first_seen TEXT NOT NULL)",
+    """CREATE TABLE store_retries (
+        store TEXT NOT NULL DEFAULT '',
+        inksoft_id INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (store, inksoft_id)
+    )""",
+    """INSERT INTO store_retries (store, inksoft_id, attempts, next_at, reason, first_seen)
+       SELECT '', inksoft_id, attempts, next_at, reason, first_seen FROM retries""",
+    "DROP TABLE retries",
+    "ALTER TABLE store_retries RENAME TO retries",
+    "CREATE INDEX links_of_store_order ON links (store, store_id, inksoft_id)",
+]
+
 # Each step is a list of statements run in one transaction; step N leaves user_version at N.
 MIGRATIONS: list[list[str]] = [
     [
@@ -76,6 +115,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX links_store_order ON links (store_id, inksoft_id)",
         "CREATE INDEX ledger_order ON ledger (order_key)",
     ],
+    STORES_STEP,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

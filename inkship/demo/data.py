@@ -1,6 +1,7 @@
 """The print shop `inkship demo` seeds into the InkSoft simulator: a youth soccer club, a brewery and a
 school band ordering decorated apparel, with the awkward cases a real shop has (no address, a custom
-production status, an unmapped one, a cancelled order).
+production status, an unmapped one, a cancelled order); and the soccer club's team store, where
+parents order the club's gear, as a second InkSoft store with a ShipStation store of its own.
 
 Line items carry their production-card facts (product, SKU, colour, size, print method, art, preview);
 the simulator moves them onto the generated production cards.
@@ -14,6 +15,10 @@ from typing import Any
 SHOP_NAME = "Inkwell Print Co."
 SHOP_DOMAIN = "shop.inkwell-print.example"
 STORE_ID = 12
+# The second store: the soccer club's team store, on the same InkSoft account.
+TEAM_STORE_URI = "riverside_rovers_team"
+TEAM_STORE_NAME = "Riverside Rovers Team Store"
+TEAM_STORE_ID = 13
 
 # Custom production statuses of the demo store; the demo's config maps the first and not the second.
 AWAITING_ART = "Awaiting Art"
@@ -119,6 +124,15 @@ def base_orders() -> list[dict[str, Any]]:
     ]
 
 
+def team_orders() -> list[dict[str, Any]]:
+    """Parents ordering the club's gear in its team store, both ready to ship."""
+    return [
+        _order("soccer", ("Luis", "Romero"), [_line("soccer", 1, "S", 1), _line("soccer", 0, "YS", 2)],
+               Notes="Team store: Romero family"),
+        _order("soccer", ("Maya", "Patel"), [_line("soccer", 2, "M", 1)], Notes="Team store: coach's jacket"),
+    ]
+
+
 def extra_orders(count: int, seed: int = 2026) -> list[dict[str, Any]]:
     """More ready-to-ship orders for a bigger demo, the same every time for a given seed."""
     rng = random.Random(seed)
@@ -131,17 +145,24 @@ def extra_orders(count: int, seed: int = 2026) -> list[dict[str, Any]]:
     return orders
 
 
-def seed_document(store_uri: str, credentials: Any, order_count: int | None = None) -> dict[str, Any]:
+def seed_document(store_uri: str, credentials: Any, order_count: int | None = None, *,
+                  team_store: bool = False) -> dict[str, Any]:
     """The InkSoft simulator's seed: the shop's store, its fulfilment user and `order_count` orders
-    (at least the base story; more are generated)."""
+    (at least the base story; more are generated); with `team_store`, the team store and its orders."""
     orders = base_orders()
     if order_count is not None and order_count > len(orders):
         orders += extra_orders(order_count - len(orders))
+    stores = [{"StoreId": STORE_ID, "StoreUri": store_uri, "Name": SHOP_NAME, "Domain": SHOP_DOMAIN,
+               "CustomStatuses": [AWAITING_ART, AT_EMBROIDERER]}]
+    orders = [{**order, "StoreUri": store_uri} for order in orders]
+    if team_store:
+        stores.append({"StoreId": TEAM_STORE_ID, "StoreUri": TEAM_STORE_URI, "Name": TEAM_STORE_NAME,
+                       "Domain": SHOP_DOMAIN})
+        orders += [{**order, "StoreUri": TEAM_STORE_URI} for order in team_orders()]
     return {
-        "stores": [{"StoreId": STORE_ID, "StoreUri": store_uri, "Name": SHOP_NAME, "Domain": SHOP_DOMAIN,
-                    "CustomStatuses": [AWAITING_ART, AT_EMBROIDERER]}],
+        "stores": stores,
         "users": [{"Username": credentials.inksoft_username, "Password": credentials.inksoft_password,
                    "PublisherId": credentials.inksoft_publisher_id,
                    "Permissions": ["FulfillmentStoreAdmin"]}],
-        "orders": [{**order, "StoreUri": store_uri} for order in orders],
+        "orders": orders,
     }

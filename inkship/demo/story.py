@@ -1,6 +1,7 @@
 """`inkship demo`: the whole flow on both simulators over real sockets, in a few seconds.
 
-Seeds a print shop into the InkSoft simulator, imports it into the ShipStation simulator, creates
+Seeds a print shop and its team store (two InkSoft stores, each with a ShipStation store of its own)
+into the InkSoft simulator, imports both into the ShipStation simulator, creates
 labels there as a user would (one split shipment), lets SHIP_NOTIFY webhooks drive the write-back
 through `inkship serve`'s app, runs the polling backstop, and prints what moved where.
 """
@@ -26,12 +27,15 @@ from inkship.connector.commands.serve import ensure_subscription
 from inkship.connector.config import Config, load_config
 from inkship.connector.engine.sync import SyncEngine
 from inkship.connector.state.store import StateStore
+from inkship.connector.stores import Store, configured_stores
 from inkship.connector.web.app import create_app, webhook_url
-from inkship.demo.data import DEMO_STATUS_MAPPING, seed_document
+from inkship.demo.data import DEMO_STATUS_MAPPING, STORE_ID, TEAM_STORE_ID, TEAM_STORE_URI, seed_document
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.server import ThreadedServer
 
 SHIPSTATION_STORE_ID = 310001  # the simulator's default manual store
+TEAM_SHIPSTATION_STORE_ID = 310002  # the team store's own, for its own branding and packing slips
+TEAM_SHIPSTATION_STORE_NAME = "Riverside Rovers team store"
 # Carrier and service per customer, as a shipping clerk would pick them.
 CARRIER_BY_CUSTOMER = {"Ortiz": ("stamps_com", "usps_priority_mail"),
                        "Whitaker": ("ups_walleted", "ups_ground"),
@@ -57,8 +61,10 @@ class DemoResult:
 
 
 def demo_config_text(*, inksoft_url: str, shipstation_url: str, credentials: SimCredentials,
-                     database: Path, token: str, status_token: str | None = None) -> str:
-    """The demo's TOML configuration for simulators at these URLs."""
+                     database: Path, token: str, status_token: str | None = None,
+                     team_store: bool = False) -> str:
+    """The demo's TOML configuration for simulators at these URLs; with `team_store`, two stores
+    (`[[inksoft.stores]]`): the shop (`main`) and its team store (`team`), each into its ShipStation store."""
     sections: dict[str, dict[str, Any]] = {
         "inksoft": {"base_url": f"{inksoft_url}/{credentials.inksoft_store}",
                     "api_key": credentials.inksoft_api_key},
@@ -69,9 +75,20 @@ def demo_config_text(*, inksoft_url: str, shipstation_url: str, credentials: Sim
         "webhook": {"token": token, **({"status_token": status_token} if status_token else {})},
         "mapping.statuses": DEMO_STATUS_MAPPING,
     }
+    stores: list[dict[str, Any]] = []
+    if team_store:
+        del sections["inksoft"]["base_url"]
+        stores = [{"name": "main", "base_url": f"{inksoft_url}/{credentials.inksoft_store}",
+                   "shipstation_store_id": SHIPSTATION_STORE_ID},
+                  {"name": "team", "base_url": f"{inksoft_url}/{TEAM_STORE_URI}",
+                   "shipstation_store_id": TEAM_SHIPSTATION_STORE_ID}]
     # JSON strings, numbers and booleans are valid TOML keys and values.
-    return "".join(f"[{name}]\n" + "".join(f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in body.items())
-                   + "\n" for name, body in sections.items())
+    return "".join(_toml_table(f"[{name}]", body) for name, body in sections.items()) + "".join(
+        _toml_table("[[inksoft.stores]]", store) for store in stores)
+
+
+def _toml_table(header: str, body: dict[str, Any]) -> str:
+    return header + "\n" + "".join(f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in body.items()) + "\n"
 
 
 def _simulator_apps(credentials: SimCredentials) -> tuple[Any, Any]:
@@ -138,9 +155,11 @@ class Demo:
         self.token = secrets.token_urlsafe(24)
         self.config_path.write_text(demo_config_text(
             inksoft_url=self.inksoft.url, shipstation_url=self.shipstation.url, credentials=self.credentials,
-            database=workdir / "state.sqlite3", token=self.token, status_token=secrets.token_urlsafe(24)))
+            database=workdir / "state.sqlite3", token=self.token, status_token=secrets.token_urlsafe(24),
+            team_store=True))
         # The demo's own file only: INKSHIP_* variables of the shell must not redirect it.
         self.config: Config = load_config(self.config_path, env={})
+        self.stores = configured_stores(self.config)
         self.state = StateStore(self.config.state.database)
         stack.callback(self.state.close)
         self.step("starting `inkship serve` (webhook receiver)")
@@ -160,12 +179,16 @@ class Demo:
     def seed(self) -> None:
         self.step("seeding the print shop into InkSoft")
         _control(self.inksoft.url, "POST", "seed",
-                 seed_document(self.credentials.inksoft_store, self.credentials, self.order_count))
+                 seed_document(self.credentials.inksoft_store, self.credentials, self.order_count,
+                               team_store=True))
+        _control(self.shipstation.url, "POST", "seed", {"stores": [
+            {"storeId": TEAM_SHIPSTATION_STORE_ID, "storeName": TEAM_SHIPSTATION_STORE_NAME}]})
 
     def subscribe(self) -> None:
         self.step("subscribing the receiver to SHIP_NOTIFY in ShipStation")
-        ensure_subscription(ShipStationClient(self.config.shipstation),
-                            webhook_url(self.receiver.url, self.token), SHIPSTATION_STORE_ID)
+        for store in self.stores:
+            ensure_subscription(ShipStationClient(self.config.shipstation),
+                                webhook_url(self.receiver.url, self.token), store.shipstation_store_id)
 
     def import_orders(self) -> Any:
         self.step("importing InkSoft orders into ShipStation")
@@ -223,11 +246,16 @@ class Demo:
         calls = {"InkSoft": _call_counts(self.inksoft.url), "ShipStation": _call_counts(self.shipstation.url)}
         shipstation = _control(self.shipstation.url, "GET", "state")
         writebacks = _inksoft_writebacks(_control(self.inksoft.url, "GET", "state"))
+        for order in writebacks:
+            order["store"] = {STORE_ID: "main", TEAM_STORE_ID: "team"}.get(order["store_id"])
         self._check_writebacks(labels, writebacks)
+        names = {store.shipstation_store_id: store.name for store in self.stores}
+        imported = [_imported(o, names) for o in shipstation["orders"]
+                    if str(o.get("orderKey", "")).startswith("inksoft:")]
         self.result.data = {
             "ok": self.result.ok, "problems": self.result.problems,
-            "imported": [_imported(o) for o in shipstation["orders"]
-                         if str(o.get("orderKey", "")).startswith("inksoft:")],
+            "stores": _store_figures(self.stores, imported, writebacks, shipstation["stores"]),
+            "imported": imported,
             "skipped": [line.to_dict() for line in import_report.of("skipped")],
             "labels": [_label(s) for s in labels],
             "webhook_deliveries": len(shipstation.get("deliveries", [])),
@@ -246,8 +274,9 @@ class Demo:
                 self.result.problems.append(f"tracking {label['trackingNumber']} is in InkSoft {times} times")
 
 
-def _imported(order: dict) -> dict:
-    return {"orderNumber": order["orderNumber"], "orderKey": order["orderKey"],
+def _imported(order: dict, store_names: dict[int | None, str]) -> dict:
+    return {"store": store_names.get((order.get("advancedOptions") or {}).get("storeId")),
+            "orderNumber": order["orderNumber"], "orderKey": order["orderKey"],
             "orderStatus": order["orderStatus"], "customer": (order.get("shipTo") or {}).get("name"),
             "items": [{"name": i["name"], "quantity": i["quantity"], "options": i.get("options") or []}
                       for i in order["items"]]}
@@ -259,15 +288,34 @@ def _label(shipment: dict) -> dict:
                                         "trackingNumber")}, "units": units}
 
 
+def _store_figures(stores: list[Store], imported: list[dict], writebacks: list[dict],
+                   shipstation_stores: list[dict]) -> list[dict]:
+    """Per InkSoft store: where its orders went, how many, and how many packages came back to it."""
+    ss_names = {s["storeId"]: s.get("storeName") for s in shipstation_stores}
+    return [{"name": store.name, "url": store.inksoft.base_url,
+             "shipstation_store": {"id": store.shipstation_store_id,
+                                   "name": ss_names.get(store.shipstation_store_id)},
+             "imported": sum(1 for order in imported if order["store"] == store.name),
+             "packages_written_back": sum(len(order["packages"]) for order in writebacks
+                                          if order["store"] == store.name)}
+            for store in stores]
+
+
 def summary_lines(data: dict) -> list[str]:
     """What moved where, for a human."""
     out = [""]
+    out.append(f"InkSoft stores ({len(data['stores'])}), one ShipStation account:")
+    out += [f"  {s['name']}: {s['url']} -> ShipStation store {s['shipstation_store']['id']} "
+            f"\"{s['shipstation_store']['name']}\": {s['imported']} imported, "
+            f"{s['packages_written_back']} packages written back" for s in data["stores"]]
     out.append(f"Orders imported into ShipStation ({len(data['imported'])}):")
     for order in data["imported"]:
-        out.append(f"  {order['orderNumber']}  {order['customer']}  [{order['orderStatus']}]")
+        out.append(f"  {order['store']}  {order['orderNumber']}  {order['customer']}"
+                   f"  [{order['orderStatus']}]")
         out += [f"      {item['quantity']} x {item['name']}{_options_text(item)}" for item in order["items"]]
     out.append(f"Skipped ({len(data['skipped'])}):")
-    out += [f"  InkSoft order {line['order_ref']}: {line.get('detail', '')}" for line in data["skipped"]]
+    out += [f"  {line.get('store', '')}  InkSoft order {line['order_ref']}: {line.get('detail', '')}"
+            for line in data["skipped"]]
     out.append(f"Labels created in ShipStation ({len(data['labels'])}):")
     out += [f"  {s['orderNumber']}  {s['carrierCode']} / {s['serviceCode']}  tracking {s['trackingNumber']}"
             f"  ({s['units']} units)" for s in data["labels"]]
@@ -275,7 +323,7 @@ def summary_lines(data: dict) -> list[str]:
     packages = sum(len(order["packages"]) for order in data["writebacks"])
     out.append(f"Written back to InkSoft ({packages} packages):")
     for order in data["writebacks"]:
-        out.append(f"  InkSoft order {order['id']}: Status {order['status']}, "
+        out.append(f"  InkSoft order {order['id']} ({order['store']}): Status {order['status']}, "
                    f"ProductionStatus {order['production_status']}")
         out += [f"      {p['carrier']} / {p['service']}  tracking {p['tracking']}: "
                 + ", ".join(f"{i['quantity']} x {i['name']}" for i in p["items"]) for p in order["packages"]]
@@ -312,7 +360,7 @@ def _inksoft_writebacks(state: dict) -> list[dict]:
                                for i in p.get("Items") or []]}
                     for shipment in order.get("Shipments") or [] for p in shipment.get("Packages") or []]
         if packages:
-            found.append({"id": order["ID"], "status": order["Status"],
+            found.append({"id": order["ID"], "store_id": order["StoreId"], "status": order["Status"],
                           "production_status": order["ProductionStatus"], "packages": packages})
     return found
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from inkship.connector.config import SHIPSTATION_STATUSES, Config, load_config
+from inkship.connector.config import SHIPSTATION_STATUSES, Config, StoreConfig, load_config
 from inkship.connector.errors import ConfigError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "config.example.toml"
@@ -39,8 +39,12 @@ def test_example_file_loads_and_documents_every_key():
     for section, keys in Config().redacted().items():
         assert f"[{section}]" in text
         for key in keys:
-            if key != "statuses":
+            if key not in ("statuses", "stores"):
                 assert f"{key} =" in text, f"{section}.{key} missing from the example"
+    assert "[[inksoft.stores]]" in text and "[inksoft.stores.statuses]" in text
+    for entry_key in StoreConfig.__dataclass_fields__:
+        if entry_key != "statuses":
+            assert f"# {entry_key} =" in text, f"inksoft.stores[].{entry_key} missing from the example"
 
 
 def test_defaults_with_credentials_from_environment_only():

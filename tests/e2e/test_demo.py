@@ -16,10 +16,12 @@ from tests.connector.test_cli_support import isolated_cli  # noqa: F401 - a fixt
 
 pytestmark = [pytest.mark.sockets, pytest.mark.usefixtures("isolated_cli")]
 
-# The demo's story: five orders reach ShipStation (three ready to ship, one awaiting art held, one
-# unpaid), four are skipped (two without an address, one unmapped status, one cancelled).
+# The demo's story: five orders of the shop reach ShipStation (three ready to ship, one awaiting art
+# held, one unpaid), four are skipped (two without an address, one unmapped status, one cancelled);
+# the team store's two orders, both ready, go to the team store's own ShipStation store.
 IMPORTED, SKIPPED = 5, 4
 READY = 3
+TEAM = 2
 
 
 def _state(base_url: str) -> dict:
@@ -34,12 +36,16 @@ def test_demo_command_summary() -> None:
 
     assert result.exit_code == 0, result.output
     out = result.output
-    assert f"Orders imported into ShipStation ({IMPORTED}):" in out
+    assert f"Orders imported into ShipStation ({IMPORTED + TEAM}):" in out
+    assert "InkSoft stores (2), one ShipStation account:" in out
+    team_line = f'-> ShipStation store 310002 "Riverside Rovers team store": {TEAM} imported, {TEAM} packages'
+    assert team_line in out
+    assert "  team  1010  Luis Romero  [shipped]" in out
     assert "Design: RYS Crest 2026" in out and "Size: YM" in out
     assert f"Skipped ({SKIPPED}):" in out
     assert "no shipping address" in out and "At Embroiderer" in out
-    assert f"Labels created in ShipStation ({READY + 1}):" in out
-    assert "Written back to InkSoft (4 packages):" in out
+    assert f"Labels created in ShipStation ({READY + 1 + TEAM}):" in out
+    assert f"Written back to InkSoft ({4 + TEAM} packages):" in out
     backstop_line = next(line for line in out.splitlines() if line.startswith("Polling backstop:"))
     assert "written" not in backstop_line
     assert "API calls made by the connector:" in out and "CreateOrderShipments" in out
@@ -53,8 +59,10 @@ def test_demo_json_with_more_orders() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["problems"] == []
-    assert len(data["imported"]) == IMPORTED + extra
-    assert len(data["labels"]) == READY + extra + 1
+    assert len(data["imported"]) == IMPORTED + TEAM + extra
+    assert len(data["labels"]) == READY + extra + 1 + TEAM
+    assert [(s["name"], s["shipstation_store"]["id"], s["imported"]) for s in data["stores"]] == [
+        ("main", 310001, IMPORTED + extra), ("team", 310002, TEAM)]
     assert data["backstop"]["counts"]["written"] == 0
     assert data["webhook_deliveries"] >= 1
     assert sum(data["api_calls"]["InkSoft"].values()) > 0
@@ -76,9 +84,11 @@ def test_demo_final_state_in_both_simulators() -> None:
     assert result.ok, result.problems
     orders = {o["orderKey"]: o for o in shipstation["orders"] if o["orderKey"].startswith("inksoft:")}
     assert Counter(o["orderStatus"] for o in orders.values()) == {
-        "shipped": READY, "on_hold": 1, "awaiting_payment": 1}
+        "shipped": READY + TEAM, "on_hold": 1, "awaiting_payment": 1}
+    by_store = Counter(o["advancedOptions"]["storeId"] for o in orders.values())
+    assert by_store == {310001: IMPORTED, 310002: TEAM}
     live = [s for s in shipstation["shipments"] if not s["voided"]]
-    assert len(live) == READY + 1
+    assert len(live) == READY + 1 + TEAM
     assert Counter(s["orderNumber"] for s in live).most_common(1)[0][1] == 2  # the split order
 
     by_id = {o["ID"]: o for o in inksoft["orders"]}
@@ -86,7 +96,8 @@ def test_demo_final_state_in_both_simulators() -> None:
                 for s in o.get("Shipments") or [] for p in s["Packages"]}
     assert sorted(packages) == sorted(s["trackingNumber"] for s in live)
     shipped = {order_id for order_id, _ in packages.values()}
-    assert len(shipped) == READY
+    assert len(shipped) == READY + TEAM
+    assert Counter(by_id[order_id]["StoreId"] for order_id in shipped) == {12: READY, 13: TEAM}
     for order_id in shipped:
         assert by_id[order_id]["Status"] == "Shipped"
         assert by_id[order_id]["ProductionStatus"] == "Complete"
@@ -99,4 +110,4 @@ def test_demo_final_state_in_both_simulators() -> None:
     assert shipped_units == {i["OrderRetailItemSizeId"]: i["Quantity"] for i in by_id[split_id]["Items"]}
     # Orders without an address, with an unmapped status or cancelled never reached ShipStation.
     assert all(o["Shipments"] == [] for i, o in by_id.items() if i not in shipped)
-    assert len(orders) == IMPORTED
+    assert len(orders) == IMPORTED + TEAM
