@@ -113,7 +113,9 @@ def _import_page(ctx: PassContext, ids: list[int], retried: set[int], seen: Wind
                 state.clear_retry(order_id)
                 state.resolve_problem(f"#{order_id}", UNREADABLE)
         planned = [out for order in reads.orders if (out := _plan(ctx, order, report, dry_run)) is not None]
-        shared = shared_keys([(out.mapped.order_key, out.ref) for out in planned], seen.keys)
+        # A sent order's key is in its link (`_plan` checks it): only a dry run remembers them all.
+        shared = shared_keys([(out.mapped.order_key, out.ref) for out in planned], seen.keys,
+                             remember_all=dry_run)
         for key, refs in shared.items():
             _key_collision(ctx, refs, key, report, dry_run)
         outgoing = [out for out in planned if out.mapped.order_key not in shared]

@@ -36,17 +36,21 @@ def id_pages(summaries: Iterable[Any], summary_id: Callable[[Any], int | None], 
             yield page
 
 
-def shared_keys(planned: list[tuple[str, str]], earlier: dict[str, str]) -> dict[str, list[str]]:
+def shared_keys(planned: list[tuple[str, str]], earlier: dict[str, str], *,
+                remember_all: bool = True) -> dict[str, list[str]]:
     """The orderKeys that more than one order would go to ShipStation under, each with those orders'
-    refs, from a page's `(orderKey, ref)` pairs and `earlier` pages' keys (which it takes this page's).
-    Every order of such a key is held back (one ShipStation order would flip between them); an
-    earlier page's order has been sent already, so only the later one is."""
+    refs, from a page's `(orderKey, ref)` pairs and `earlier` pages' keys (which it takes this page's:
+    all of them, or with `remember_all` off only the shared ones, when the state's links already
+    tell the sent orders' keys). Every order of such a key is held back (one ShipStation order would
+    flip between them); an earlier page's order has been sent already, so only the later one is."""
     by_key: dict[str, list[str]] = {}
     for key, ref in planned:
         by_key.setdefault(key, []).append(ref)
     shared = {}
     for key, refs in by_key.items():
-        before = earlier.setdefault(key, refs[0])
+        before = earlier.get(key, refs[0])
         if len(refs) > 1 or before not in refs:
             shared[key] = refs if before in refs else refs + [before]
+        if remember_all or key in shared:
+            earlier.setdefault(key, before)
     return shared

@@ -34,3 +34,11 @@ def test_a_key_shared_in_a_page_holds_back_all_and_one_shared_with_an_earlier_pa
     assert shared_keys([("a", "#1"), ("b", "#2"), ("a", "#3")], earlier) == {"a": ["#1", "#3"]}
     assert shared_keys([("b", "#4"), ("c", "#5")], earlier) == {"b": ["#4", "#2"]}
     assert earlier == {"a": "#1", "b": "#2", "c": "#5"}
+
+
+def test_without_remember_all_only_shared_keys_are_kept_for_later_pages():
+    earlier: dict[str, str] = {}
+    first = shared_keys([("a", "#1"), ("a", "#2"), ("b", "#3")], earlier, remember_all=False)
+    assert first == {"a": ["#1", "#2"]}
+    assert shared_keys([("a", "#4"), ("b", "#5")], earlier, remember_all=False) == {"a": ["#4", "#1"]}
+    assert earlier == {"a": "#1"}
