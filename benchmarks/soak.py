@@ -149,7 +149,7 @@ class Soak:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
                 self.kills += 1
-                self.kills_mid_write += self.claimed_now() > 0
+                self.kills_mid_write += self.claims_of(process.pid) > 0
                 return None
         return process.wait(timeout=600)
 
@@ -164,10 +164,10 @@ class Soak:
         except sqlite3.OperationalError:
             return None
 
-    def claimed_now(self) -> int:
-        now = datetime.now(UTC).isoformat(timespec="microseconds")
+    def claims_of(self, pid: int) -> int:
+        """Write-backs the process `pid` claimed and never settled (claims record `host/pid:token`)."""
         return int(self.ledger_value("SELECT COUNT(*) FROM ledger WHERE state = 'pending'"
-                                     " AND claimed_by IS NOT NULL AND claim_expires > ?", now) or 0)
+                                     " AND claimed_by LIKE ?", f"%/{pid}:%") or 0)
 
     def last_lease(self) -> datetime | None:
         lease = self.ledger_value("SELECT MAX(claim_expires) FROM ledger WHERE state = 'pending'")

@@ -140,7 +140,8 @@ def register(app: Flask, config: Config, engines: Engines) -> None:
         with engines.use() as engine:
             page = export_page(engine.inksoft, engine.status_table, config.mapping,
                                config.shipstation.store_id, start, end, number,
-                               store_domain=engine.store_domain)
+                               store_domain=engine.store_domain,
+                               unique_id_keys_before=engine.state.unique_id_keys_before())
             # ShipStation's regular pull is this endpoint's polling pass: notices left pending go again.
             retry_pending_notices(engine, RETRIES_PER_REQUEST)
         log.info("custom store export %s..%s page %d/%d: %d orders, %d left out",

@@ -17,7 +17,7 @@ from inkship.connector.config import MappingConfig
 from inkship.connector.errors import OrderRejected
 from inkship.connector.mapping import fields as f
 from inkship.connector.mapping import limits
-from inkship.connector.mapping.keys import order_ref_for
+from inkship.connector.mapping.keys import exported_key_for, order_ref_for
 from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
 from inkship.connector.mapping.status import DEFAULT_STATUS_TABLE, StatusTable, normalize_status, status_of
 from inkship.connector.mapping.times import parse_inksoft_datetime, to_custom_store_date
@@ -183,7 +183,8 @@ def suggested_status_mappings(settings: MappingConfig) -> dict[str, list[str]]:
     return boxes
 
 
-def export_order(mapped: MappedOrder, order: dict, settings: MappingConfig) -> dict:
+def export_order(mapped: MappedOrder, order: dict, settings: MappingConfig,
+                 unique_id_keys_before: datetime | None = None) -> dict:
     """One order as the export template sees it: the mapped ShipStation payload (the same one the REST
     transport sends) in Custom Store fields, with InkSoft's own status string so ShipStation's
     status mapping applies. LastModified is InkSoft's modification date, which nothing here moves.
@@ -194,7 +195,8 @@ def export_order(mapped: MappedOrder, order: dict, settings: MappingConfig) -> d
     email = clean_text(payload.get("customerEmail"))
     advanced = payload.get("advancedOptions") or {}
     fields: dict[str, Any] = {
-        "order_id": clean_text(mapped.order_key, ORDER_ID_LIMIT),
+        "order_id": clean_text(exported_key_for(order, mapped.order_key, unique_id_keys_before),
+                               ORDER_ID_LIMIT),
         "order_number": clean_text(payload.get("orderNumber"), limits.ORDER_NUMBER),
         "order_date": _utc_text(order.get(f.DATE_CREATED)),
         "order_status": clean_text(export_status(order, settings), ORDER_STATUS_LIMIT),
@@ -262,12 +264,13 @@ class ExportPage:
 
 def export_page(source: OrderSource, table: StatusTable, settings: MappingConfig, store_id: int | None,
                 start: datetime, end: datetime, page: int, *, store_domain: str | None = None,
-                page_size: int = PAGE_SIZE) -> ExportPage:
+                page_size: int = PAGE_SIZE, unique_id_keys_before: datetime | None = None) -> ExportPage:
     """Orders modified in [start, end] (UTC), page `page` (1-based; below 1 means 1) of `page_size`.
 
     Pages are cut from the window's order ids sorted ascending, a key that does not move while
     ShipStation walks the pages. Only that page's orders are read in full; the page count is taken
-    before mapping, so a page whose orders are all left out is simply short."""
+    before mapping, so a page whose orders are all left out is simply short. `unique_id_keys_before`:
+    see `exported_key_for`."""
     ids = sorted({summary.get(f.ORDER_ID) for summary in source.iter_order_summaries(start, end)
                   if isinstance(summary.get(f.ORDER_ID), int)})
     pages = math.ceil(len(ids) / page_size)
@@ -281,7 +284,7 @@ def export_page(source: OrderSource, table: StatusTable, settings: MappingConfig
         mapped = map_order(order, table, settings, store_id, store_domain=store_domain)
         if isinstance(mapped, MappedOrder):
             try:
-                result.orders.append(export_order(mapped, order, settings))
+                result.orders.append(export_order(mapped, order, settings, unique_id_keys_before))
                 continue
             except OrderRejected as rejected:
                 mapped = Skip(order_ref_for(order), rejected.message, rejected.field)

@@ -28,7 +28,7 @@ from inkship.connector.errors import (
     RetryableError,
 )
 from inkship.connector.mapping.items import ItemRef, item_aliases
-from inkship.connector.mapping.keys import order_key_for, order_ref_for
+from inkship.connector.mapping.keys import order_key_for, order_ref_for, unique_id_key_for
 from inkship.connector.mapping.shipments import InkSoftShipment, writeback_for
 from inkship.connector.mapping.times import parse_custom_store_date
 from inkship.connector.state.store import LedgerRow
@@ -242,7 +242,7 @@ def find_order(notice: ShipNotice, inksoft: Any, state: Any, settings: MappingCo
             order = inksoft.get_order(inksoft_id)
         except NotFound:
             continue
-        if notice.order_id and _key_of(order) != notice.order_id:
+        if notice.order_id and notice.order_id not in (_key_of(order), unique_id_key_for(order)):
             log.warning("ship notice for unknown OrderID %r matched by order number %r instead",
                         notice.order_id[:60], notice.order_number[:60])
         return order

@@ -1,7 +1,5 @@
 """The import pass: InkSoft orders modified since the last run → ShipStation orders, sending only what
-changed, 100 per `createorders` call, and recording each outcome in the state store. Over 400 lines:
-every outcome of one order (plan, send, refusal, lock, conflict) shares `Outgoing` and the problem
-kinds, and reads best in one place; the window's paging is in `window.py`."""
+changed, 100 per `createorders` call, and recording each outcome in the state store."""
 
 from __future__ import annotations
 
@@ -14,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from inkship.connector.engine.context import LOCKED, PassContext
+from inkship.connector.engine.inksoft_orders import SKIPPED, window_pages
 from inkship.connector.engine.reports import ImportReport
-from inkship.connector.engine.window import WindowSeen, id_pages, shared_keys
-from inkship.connector.errors import InkshipError, NotFound, OrderRejected, RequestRejected
+from inkship.connector.engine.window import WindowSeen, shared_keys
+from inkship.connector.errors import InkshipError, OrderRejected, RequestRejected
 from inkship.connector.mapping.keys import fingerprint, is_order_id, order_ref_for
 from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
-from inkship.connector.mapping.reading import shown
 from inkship.connector.state.store import Link
 
 log = logging.getLogger("inkship.import")
@@ -31,13 +29,8 @@ SHIPSTATION_READ_ONLY = frozenset({"orderId", "createDate", "modifyDate", "order
                                    "userId", "externallyFulfilled", "externallyFulfilledBy",
                                    "externallyFulfilledById", "externallyFulfilledByName", "labelMessages"})
 
-# An order InkSoft lists but cannot give is read again after a back-off (state.retry_delay), this
-# many times at most; after that only a change in InkSoft (a new summary) brings it back.
-MAX_READ_ATTEMPTS = 8
-
 # Problem kinds this pass opens and closes.
-SKIPPED, SEND_FAILED, CONFLICT = "skipped", "import_failed", "conflict"
-UNREADABLE, KEY_COLLISION = "unreadable", "key_collision"
+SEND_FAILED, CONFLICT, KEY_COLLISION = "import_failed", "conflict", "key_collision"
 
 
 @dataclass
@@ -79,18 +72,9 @@ def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, Im
     start, started = ctx.poll_window(CURSOR)
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
 
-    waiting = state.retries_waiting()  # unreadable last time: read again only after the back-off
-    again = [link.inksoft_id for link in state.pending_links()  # failed last time: send again
-             if link.inksoft_id not in waiting]
-    retried = state.due_retries()
-    # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;
-    # the next run's overlap reads it again and the fingerprint makes that free. Read, mapped and sent
-    # a page at a time: memory stays flat whatever the window's size.
-    seen = WindowSeen()
-    summaries = ctx.inksoft.iter_order_summaries(start, None)
-    for ids in id_pages(summaries, lambda summary: _summary_id(ctx, summary, report, dry_run),
-                        again + retried, ctx.inksoft.config.page_size, seen):
-        yield from _import_page(ctx, ids, set(retried), seen, report, dry_run)
+    seen = WindowSeen()  # read, mapped and sent a page at a time: memory stays flat whatever the window
+    for orders in window_pages(ctx, start, report, dry_run, seen):
+        yield from _import_page(ctx, orders, seen, report, dry_run)
 
     if not dry_run:
         # Every order of the window is now linked, pending, to be read again or a problem: safe to move on.
@@ -98,21 +82,14 @@ def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, Im
     return report
 
 
-def _import_page(ctx: PassContext, ids: list[int], retried: set[int], seen: WindowSeen,
-                 report: ImportReport, dry_run: bool) -> Generator[None, None, None]:
-    """One page of orders: read, mapped and sent; its state written in one transaction (committed
+def _import_page(ctx: PassContext, orders: list[dict[str, Any]], seen: WindowSeen, report: ImportReport,
+                 dry_run: bool) -> Generator[None, None, None]:
+    """One page of orders, mapped and sent; its state written in one transaction (committed
     before `createorders`, so the links written ahead are on disk when ShipStation acts, and before
     each turn, so the other stores' passes never run inside it)."""
     state = ctx.state
-    reads = ctx.inksoft.read_orders(ids)
     with nullcontext() if dry_run else state.batch():
-        for order_id, error in reads.unreadable.items():
-            _unreadable(ctx, order_id, error, report, dry_run)
-        if not dry_run:
-            for order_id in retried.intersection(ids) - set(reads.unreadable):
-                state.clear_retry(order_id)
-                state.resolve_problem(f"#{order_id}", UNREADABLE)
-        planned = [out for order in reads.orders if (out := _plan(ctx, order, report, dry_run)) is not None]
+        planned = [out for order in orders if (out := _plan(ctx, order, report, dry_run)) is not None]
         # A sent order's key is in its link (`_plan` checks it): only a dry run remembers them all.
         shared = shared_keys([(out.mapped.order_key, out.ref) for out in planned], seen.keys,
                              remember_all=dry_run)
@@ -123,40 +100,6 @@ def _import_page(ctx: PassContext, ids: list[int], retried: set[int], seen: Wind
             with state.released():
                 yield
             _send(ctx, outgoing[first:first + BATCH], report, dry_run)
-
-
-def _summary_id(ctx: PassContext, summary: Any, report: ImportReport, dry_run: bool) -> int | None:
-    """The order id a summary names, or None after reporting a summary whose ID no order can have."""
-    order_id = summary.get("ID") if isinstance(summary, dict) else None
-    if is_order_id(order_id):
-        return order_id
-    ref = order_ref_for(summary)
-    reason = f"InkSoft lists an order whose ID is not a positive integer: {shown(order_id)}"
-    report.add("skipped", ref, reason, field="ID")
-    if not dry_run:
-        ctx.state.record_problem(ref, SKIPPED, reason, field="ID")
-    return None
-
-
-def _unreadable(ctx: PassContext, order_id: int, error: InkshipError, report: ImportReport,
-                dry_run: bool) -> None:
-    """An order InkSoft listed but did not give: reported, and read again after a growing back-off."""
-    ref = f"#{order_id}"
-    if isinstance(error, NotFound):
-        what = "InkSoft lists this order but answers 404 for it (deleted or moved since it was listed)"
-    else:
-        what = f"InkSoft's answer for this order cannot be read ({error.message})"
-    if dry_run:
-        report.add("failed", ref, what, field="ID")
-        return
-    retry = ctx.state.schedule_retry(order_id, what)
-    if retry.attempts >= MAX_READ_ATTEMPTS:
-        ctx.state.clear_retry(order_id)
-        message = f"{what}; gave up after {retry.attempts} attempts (a change in InkSoft brings it back)"
-    else:
-        message = f"{what}; read again after {retry.next_at:%Y-%m-%d %H:%M} UTC"
-    report.add("failed", ref, message, field="ID")
-    ctx.state.record_problem(ref, UNREADABLE, message, field="ID")
 
 
 def _plan(ctx: PassContext, order: dict[str, Any], report: ImportReport, dry_run: bool) -> Outgoing | None:

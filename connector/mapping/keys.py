@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, TypeGuard
 
 from inkship.connector.mapping import fields as f
 from inkship.connector.mapping.reading import reject, shown
+from inkship.connector.mapping.times import parse_inksoft_datetime
 
 # The state database keeps ids as SQLite integers (signed 64-bit); InkSoft's are far smaller.
 MAX_ORDER_ID = 2**63 - 1
@@ -42,6 +44,28 @@ def order_key_for(order: Mapping) -> str:
         if not is_order_id(value):
             raise reject(f"{name} is not a positive integer InkSoft would write: {shown(value)}", name)
     return f"inksoft:{order[f.STORE_ID]}:{order[f.ORDER_ID]}"
+
+
+def unique_id_key_for(order: Mapping) -> str | None:
+    """The key 0.1 gave an order with a UniqueId (`inksoft:<UniqueId>`, lower-cased), None without one."""
+    unique_id = order.get(f.UNIQUE_ID)
+    if isinstance(unique_id, str) and unique_id.strip():
+        return f"inksoft:{unique_id.strip().lower()}"
+    return None
+
+
+def exported_key_for(order: Mapping, key: str, unique_id_keys_before: datetime | None) -> str:
+    """The Custom Store OrderID of an order mapped under `key`. The export keeps no links, so an order
+    created before a database made by 0.1 was upgraded (`unique_id_keys_before`) keeps the key 0.1
+    exported it under: a new OrderID would make ShipStation import it a second time."""
+    legacy = unique_id_key_for(order)
+    if unique_id_keys_before is None or legacy is None:
+        return key
+    try:
+        created = parse_inksoft_datetime(str(order.get(f.DATE_CREATED)))
+    except ValueError:
+        return key
+    return legacy if created < unique_id_keys_before else key
 
 
 def fingerprint(payload: Mapping) -> str:

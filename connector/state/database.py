@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
-from inkship.connector.state.migrations import migrate
+from inkship.connector.state.migrations import UNIQUE_ID_KEYS_BEFORE, migrate
 
 BUSY_TIMEOUT_MS = 10_000
 # A claim on a ledger row lapses after this long, so a crashed process does not hold a
@@ -44,6 +44,13 @@ class Database:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self.schema_version_found = migrate(self._conn())
+
+    def unique_id_keys_before(self) -> datetime | None:
+        """For a database made by 0.1: when it was upgraded. Orders created before then may have been
+        exported to a Custom Store as `inksoft:<UniqueId>` and keep that OrderID. None otherwise."""
+        row = self._conn().execute("SELECT value FROM key_formats WHERE name = ?",
+                                   (UNIQUE_ID_KEYS_BEFORE,)).fetchone()
+        return datetime.fromisoformat(row["value"]) if row else None
 
     # -- connections and transactions ------------------------------------------------------
 

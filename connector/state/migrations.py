@@ -6,6 +6,7 @@ Append a step to `MIGRATIONS` to change the schema; never edit a step that has s
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 from inkship.connector.errors import ConfigError
 
@@ -114,11 +115,20 @@ MIGRATIONS: list[list[str]] = [
         # found by its InkSoft identity.
         "CREATE INDEX links_store_order ON links (store_id, inksoft_id)",
         "CREATE INDEX ledger_order ON ledger (order_key)",
+        # When a database made by 0.1 (orders keyed `inksoft:<UniqueId>`) was first opened by a
+        # version keying `inksoft:<StoreId>:<ID>`; see `KEYS_CHANGED_IN` below.
+        "CREATE TABLE key_formats (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
     STORES_STEP,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# The schema step whose version first keyed orders by store and id. REST imports keep an old key in
+# their link, but the Custom Store export keeps no links: orders created before an upgrade from an
+# older database may have been exported under `inksoft:<UniqueId>` and must keep that OrderID, or
+# ShipStation would take them for new orders.
+KEYS_CHANGED_IN = 2
+UNIQUE_ID_KEYS_BEFORE = "unique_id_keys_before"
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -144,4 +154,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    if 0 < found < KEYS_CHANGED_IN:
+        conn.execute("INSERT OR IGNORE INTO key_formats (name, value) VALUES (?, ?)",
+                     (UNIQUE_ID_KEYS_BEFORE, datetime.now(UTC).isoformat()))
     return found
