@@ -2,34 +2,32 @@
 
 Values are type-checked and converted, unknown sections and keys are refused, and every problem is a
 `ConfigError` naming its key (`section.key`, `inksoft.stores[1].base_url`); several problems are reported
-together. Over 400 lines: every section's fields and their checks belong together. How the stores of
-`[[inksoft.stores]]` fall back to the shared settings lives in `connector/stores.py`.
+together. How one value is converted and checked lives in `connector/config_values.py`; how the stores of
+`[[inksoft.stores]]` fall back to the shared settings, in `connector/stores.py`.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import math
 import os
-import re
 import tomllib
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from inkship.connector.config_values import (
+    ENV_PREFIX,
+    FromEnv,
+    check_value,
+    convert_value,
+    did_you_mean,
+    unknown_key_fix,
+)
 from inkship.connector.errors import ConfigError
 from inkship.connector.redact import MASK
-
-SHIPSTATION_STATUSES = ("awaiting_payment", "awaiting_shipment", "pending_fulfillment", "shipped",
-                        "on_hold", "cancelled")
-WEIGHT_UNITS = ("ounces", "pounds", "grams")
-ENV_PREFIX = "INKSHIP_"
-TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
-FALSE_WORDS = frozenset({"false", "0", "no", "off"})
 
 
 def _secret() -> Any:
@@ -42,9 +40,6 @@ def _url(default: str | None = None) -> Any:
 
 def _bounded(default: float | None, low: float, high: float = math.inf) -> Any:
     return field(default=default, metadata={"range": (low, high)})
-
-
-STORE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -331,7 +326,7 @@ def _merge_sources(raw: dict[str, Any], env: Mapping[str, str],
             errors.append(ConfigError(f"unknown section [{section}]; known sections: {', '.join(SECTIONS)}",
                                       key=section, details=_fixed_by(
                                           f"remove [{section}] from the configuration file or correct its "
-                                          f"name{_did_you_mean(section, SECTIONS, '[{}]')}")))
+                                          f"name{did_you_mean(section, SECTIONS, '[{}]')}")))
         elif not isinstance(body, dict):
             errors.append(ConfigError("must be a table ([section])", key=section))
         else:
@@ -341,7 +336,7 @@ def _merge_sources(raw: dict[str, Any], env: Mapping[str, str],
         if target is None:
             continue
         section, key = target
-        merged.setdefault(section, {})[key] = _FromEnv(text, name)
+        merged.setdefault(section, {})[key] = FromEnv(text, name)
     return merged
 
 
@@ -357,14 +352,6 @@ def _env_target(name: str) -> tuple[str, str] | None:
     return None  # INKSHIP_CONFIG, INKSHIP_SIM_* and friends belong to others
 
 
-@dataclass(frozen=True)
-class _FromEnv:
-    """A raw environment string, converted by the target field's type."""
-
-    text: str
-    variable: str
-
-
 def _build_section(section: str, cls: type, values: dict[str, Any], errors: list[ConfigError]) -> Any:
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in fields(cls)}
@@ -372,8 +359,8 @@ def _build_section(section: str, cls: type, values: dict[str, Any], errors: list
     for key, value in values.items():
         dotted = f"{section}.{key}"
         if key not in known:
-            source = f" (from {value.variable})" if isinstance(value, _FromEnv) else ""
-            fix = _unknown_key_fix(section, key, value, known)
+            source = f" (from {value.variable})" if isinstance(value, FromEnv) else ""
+            fix = unknown_key_fix(section, key, value, known)
             errors.append(ConfigError(f"unknown key{source}; known keys in [{section}]: {', '.join(known)}",
                                       key=dotted, details=_fixed_by(fix)))
             continue
@@ -383,8 +370,8 @@ def _build_section(section: str, cls: type, values: dict[str, Any], errors: list
         try:
             if known[key].metadata.get("numeric_id") and type(value) is int:
                 value = str(value)  # the PublisherId is a number on InkSoft's pages; kept as text
-            converted = _convert(hints[key], value, dotted)
-            _check(known[key].metadata, converted, dotted)
+            converted = convert_value(hints[key], value, dotted)
+            check_value(known[key].metadata, converted, dotted)
             kwargs[key] = converted
         except ConfigError as exc:
             # A mistyped secret is reported without echoing its value.
@@ -395,7 +382,7 @@ def _build_section(section: str, cls: type, values: dict[str, Any], errors: list
 
 def _build_tables(key: str, cls: type, value: Any, errors: list[ConfigError]) -> tuple[Any, ...]:
     """An array of tables (`[[inksoft.stores]]`), each entry checked as a section named `key[index]`."""
-    if isinstance(value, _FromEnv):
+    if isinstance(value, FromEnv):
         errors.append(ConfigError(f"cannot come from the environment ({value.variable}); list the entries "
                                   f"as [[{key}]] tables in the configuration file", key=key))
         return ()
@@ -403,173 +390,3 @@ def _build_tables(key: str, cls: type, value: Any, errors: list[ConfigError]) ->
         errors.append(ConfigError(f"must be an array of tables ([[{key}]])", key=key))
         return ()
     return tuple(_build_section(f"{key}[{index}]", cls, entry, errors) for index, entry in enumerate(value))
-
-
-def _did_you_mean(name: str, known: Iterable[str], shape: str = "{}") -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {shape.format(close[0])}?)" if close else ""
-
-
-def _unknown_key_fix(section: str, key: str, value: Any, known: Iterable[str]) -> str:
-    """Remove or rename the key where it was given (the file, or an environment variable)."""
-    if isinstance(value, _FromEnv):
-        variable_of = f"{ENV_PREFIX}{section.upper()}_{{}}"
-        close = difflib.get_close_matches(key, list(known), n=1)
-        guess = f" (did you mean {variable_of.format(close[0].upper())}?)" if close else ""
-        return f"unset {value.variable} or correct its name{guess}"
-    return (f"remove {key} from [{section}] in the configuration file or correct its name"
-            + _did_you_mean(key, known, f"{section}.{{}}"))
-
-
-def _convert(hint: Any, value: Any, key: str) -> Any:
-    optional = type(None) in typing.get_args(hint)
-    base = next((arg for arg in typing.get_args(hint) if arg is not type(None)), hint) if optional else hint
-    if isinstance(value, _FromEnv):
-        text = value.text.strip()
-        if text == "" and optional:
-            return None
-        return _FROM_TEXT[_kind(base)](text, key)
-    return _FROM_TOML[_kind(base)](value, key)
-
-
-def _kind(base: Any) -> str:
-    origin = typing.get_origin(base)
-    return origin.__name__ if origin in (dict, tuple) else base.__name__
-
-
-def _text_to_bool(text: str, key: str) -> bool:
-    word = text.lower()
-    if word in TRUE_WORDS | FALSE_WORDS:
-        return word in TRUE_WORDS
-    raise ConfigError(f"must be true or false (or 1/0, yes/no, on/off), not {text!r}", key=key)
-
-
-def _text_to_number(kind: type) -> Callable[[str, str], Any]:
-    def convert(text: str, key: str) -> Any:
-        try:
-            return kind(text)
-        except ValueError:
-            noun = "a whole number" if kind is int else "a number"
-            raise ConfigError(f"must be {noun}, not {text!r}", key=key) from None
-    return convert
-
-
-def _text_to_table(text: str, key: str) -> dict[str, Any]:
-    try:
-        table = json.loads(text)
-    except ValueError:
-        table = None
-    if not isinstance(table, dict):
-        raise ConfigError('from the environment must be a JSON object, e.g. {"Ready to Ship": '
-                          '"awaiting_shipment"}', key=key)
-    return _toml_table(table, key)
-
-
-def _expect(kinds: tuple[type, ...], noun: str, cast: Callable[[Any], Any] = lambda v: v
-            ) -> Callable[[Any, str], Any]:
-    def convert(value: Any, key: str) -> Any:
-        # bool is an int in Python; a TOML `true` where a number belongs is still a mistake.
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            raise ConfigError(f"must be {noun}, not {type(value).__name__} {value!r}", key=key)
-        return cast(value)
-    return convert
-
-
-def _toml_table(value: Any, key: str) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"must be a table of strings, not {type(value).__name__}", key=key)
-    for name, item in value.items():
-        if not isinstance(item, str):
-            raise ConfigError(f"entry {name!r} must be a string, not {type(item).__name__}", key=key)
-    return dict(value)
-
-
-_FROM_TEXT: dict[str, Callable[[str, str], Any]] = {
-    "str": lambda text, key: text,
-    "bool": _text_to_bool,
-    "int": _text_to_number(int),
-    "float": _text_to_number(float),
-    "dict": _text_to_table,
-}
-_FROM_TOML: dict[str, Callable[[Any, str], Any]] = {
-    "str": _expect((str,), "a string"),
-    "bool": _expect((bool,), "true or false"),
-    "int": _expect((int,), "a whole number"),
-    "float": _expect((int, float), "a number", float),
-    "dict": _toml_table,
-}
-
-
-def _check(metadata: Mapping[str, Any], value: Any, key: str) -> None:
-    if value is None:
-        return
-    if metadata.get("url") and value:
-        _check_url(value, key)
-    if "range" in metadata:
-        low, high = metadata["range"]
-        if not low <= value <= high:
-            bound = f"at least {low}" if high == math.inf else f"between {low} and {high}"
-            raise ConfigError(f"must be {bound}, not {value}", key=key)
-    _FIELD_CHECKS.get(key, lambda v, k: None)(value, key)
-    if "check" in metadata:
-        _NAMED_CHECKS[metadata["check"]](value, key)
-
-
-def _check_url(value: str, key: str) -> None:
-    parts = urlsplit(value)
-    try:
-        parts.port  # noqa: B018 -- reading it validates the port
-    except ValueError:
-        raise ConfigError(f"has an invalid port: {value!r}", key=key) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"must be an http:// or https:// URL with a host, not {value!r}", key=key)
-    if parts.username is not None or parts.query or parts.fragment:
-        raise ConfigError("must not contain a user name, password, query or fragment", key=key)
-
-
-def _check_statuses(table: dict[str, str], key: str) -> None:
-    for inksoft_status, shipstation_status in table.items():
-        if not inksoft_status.strip():
-            raise ConfigError("has an empty InkSoft status name", key=key)
-        if shipstation_status not in SHIPSTATION_STATUSES:
-            raise ConfigError(f"maps {inksoft_status!r} to {shipstation_status!r}, which is not a "
-                              f"ShipStation status; use one of {', '.join(SHIPSTATION_STATUSES)}", key=key)
-
-
-def _check_choice(choices: tuple[str, ...]) -> Callable[[str, str], None]:
-    def check(value: str, key: str) -> None:
-        if value not in choices:
-            raise ConfigError(f"must be one of {', '.join(choices)}, not {value!r}", key=key)
-    return check
-
-
-def _check_path(value: str, key: str) -> None:
-    if not value.startswith("/"):
-        raise ConfigError(f"must start with '/', not {value!r}", key=key)
-
-
-def _check_store_url(value: str, key: str) -> None:
-    path = urlsplit(value).path.rstrip("/")
-    if path.lower().endswith("/api2"):
-        raise ConfigError("must be the store base URL without /Api2, e.g. https://stores.inksoft.com/Your_Store",
-                          key=key)
-    if not path:
-        raise ConfigError("must include the store's URL name, e.g. https://stores.inksoft.com/Your_Store",
-                          key=key)
-
-
-def _check_store_name(value: str, key: str) -> None:
-    if not STORE_NAME.match(value):
-        raise ConfigError("must be 1 to 40 letters, digits, '_', '-' or '.', starting with a letter or "
-                          f"digit, not {value!r}", key=key)
-
-
-_NAMED_CHECKS: dict[str, Callable[[Any, str], None]] = {
-    "store_name": _check_store_name, "store_url": _check_store_url, "statuses": _check_statuses,
-}
-_FIELD_CHECKS: dict[str, Callable[[Any, str], None]] = {
-    "inksoft.base_url": _check_store_url,
-    "mapping.statuses": _check_statuses,
-    "mapping.weight_unit": _check_choice(WEIGHT_UNITS),
-    "custom_store.path": _check_path,
-}

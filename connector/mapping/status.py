@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from inkship.connector.config import SHIPSTATION_STATUSES
+from inkship.connector.config_values import SHIPSTATION_STATUSES
 from inkship.connector.errors import ConfigError
 from inkship.connector.mapping import fields as f
 from inkship.connector.mapping.reading import FieldRejected

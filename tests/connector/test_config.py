@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from inkship.connector.config import SHIPSTATION_STATUSES, Config, StoreConfig, load_config
+from inkship.connector.config import Config, StoreConfig, load_config
+from inkship.connector.config_values import SHIPSTATION_STATUSES
 from inkship.connector.errors import ConfigError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "config.example.toml"
