@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 from inkship.simulators.credentials import SimCredentials
-from inkship.simulators.server import ThreadedServer
+from inkship.simulators.server import DEFAULT_THREADS, ThreadedServer
 from inkship.simulators.ui import page_urls
 
 # Fixed defaults so a connector configuration keeps pointing at the same simulators between runs.
@@ -69,17 +69,26 @@ def _wait_for_stop_signal() -> None:
               help="Start with the demo store, carriers and orders.")
 @click.option("--log-requests/--no-log-requests", default=True, show_default=True,
               help="Print one line per request served.")
-def sim(host: str, inksoft_port: int, shipstation_port: int, seed_demo: bool, log_requests: bool) -> None:
+@click.option("--rate-limit", type=click.Choice(["real", "off"]), default="real", show_default=True,
+              help="ShipStation's limit of 40 requests a minute per API key (429 beyond it), or none.")
+@click.option("--threads", type=click.IntRange(1, 256), default=DEFAULT_THREADS, show_default=True,
+              help="Requests each simulator serves at once (more wait their turn).")
+def sim(host: str, inksoft_port: int, shipstation_port: int, seed_demo: bool, log_requests: bool,
+        rate_limit: str, threads: int) -> None:
     """Run the InkSoft and ShipStation simulators until Ctrl-C."""
     creds = SimCredentials.from_env()
     create_inksoft_app, create_shipstation_app = _app_factories()
     config = {"credentials": creds, "seed_demo": seed_demo}
+    # Only ShipStation has a rate limit; its app reads None as "off" and leaves the default otherwise.
+    shipstation_config = {**config, **({"rate_limit": None} if rate_limit == "off" else {})}
     with ExitStack() as running:
         try:
             inksoft = running.enter_context(ThreadedServer(
-                create_inksoft_app(dict(config)), host, inksoft_port, log_requests=log_requests))
+                create_inksoft_app(dict(config)), host, inksoft_port, log_requests=log_requests,
+                threads=threads))
             shipstation = running.enter_context(ThreadedServer(
-                create_shipstation_app(dict(config)), host, shipstation_port, log_requests=log_requests))
+                create_shipstation_app(shipstation_config), host, shipstation_port,
+                log_requests=log_requests, threads=threads))
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}: {exc.strerror or exc}") from None
         click.echo(_describe(inksoft.url, shipstation.url, creds))

@@ -28,6 +28,9 @@ from inkship.simulators.journal import Journal, JournalEntry
 SIM_PREFIX = "/__sim"
 EXTENSION_KEY = "inkship_sim"
 ENV_FAULT_SIGNALS = "inkship.fault_signals"
+# A server that can drop a request itself puts a callable here (simulators/server.py does); others give
+# the socket under "werkzeug.socket", which is shut down instead.
+ENV_DROP_CONNECTION = "inkship.drop_connection"
 FAULT_HEADER = "X-Inkship-Sim-Fault"
 # Journal status of a request whose connection was dropped before any answer was made.
 DROPPED_STATUS = 0
@@ -98,6 +101,10 @@ def _drop_connection() -> None:
     signals = request.environ.get(ENV_FAULT_SIGNALS)
     if signals is not None:
         signals["drop"] = True
+        return
+    drop = request.environ.get(ENV_DROP_CONNECTION)
+    if drop is not None:
+        drop()
         return
     sock = request.environ.get("werkzeug.socket")
     if sock is not None:

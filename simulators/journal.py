@@ -84,6 +84,21 @@ def _mask_body(body: str) -> str:
     return _mask_urls(body)
 
 
+_URL_AT_END = re.compile(r"https?://[^\s\"'<>]*$")
+
+
+def truncate_body(body: str) -> str:
+    """The first BODY_LIMIT characters. A URL cut short loses its last, partial segment: it may be the
+    start of a capability token, too short for the token rule to recognise."""
+    if len(body) <= BODY_LIMIT:
+        return body
+    cut = body[:BODY_LIMIT]
+    tail = _URL_AT_END.search(cut)
+    if tail:
+        cut = cut[:tail.start()] + _mask_url(tail.group(0).rpartition("/")[0] + "/" + MASK)
+    return cut
+
+
 def mask_credentials(entry: dict) -> dict:
     """Return `entry` with secrets replaced by "***" in its query, form or JSON body; drop headers."""
     masked = {k: v for k, v in entry.items() if k != "headers"}
@@ -122,9 +137,11 @@ class Journal:
         self._ids = itertools.count(1)
 
     def record(self, entry: JournalEntry) -> dict:
-        # Mask the whole body first (JSON must be parsed whole), then truncate.
-        stored = self._mask(entry.to_dict())
-        stored["body"] = stored["body"][:BODY_LIMIT]
+        # Truncate first, so masking costs at most BODY_LIMIT per request however big the body;
+        # the masks read cut JSON, forms and URLs too (see `truncate_body`).
+        unmasked = entry.to_dict()
+        unmasked["body"] = truncate_body(unmasked["body"])
+        stored = self._mask(unmasked)
         with self._lock:
             stored["id"] = next(self._ids)
             self._entries.append(stored)

@@ -1,64 +1,135 @@
-"""Serve a WSGI app over a real socket on a daemon thread (after moto's ThreadedMotoServer)."""
+"""Serve a WSGI app over a real socket on a daemon thread (after moto's ThreadedMotoServer), on waitress.
+
+waitress is a production WSGI server in pure Python: keep-alive connections, a fixed pool of worker
+threads, no development-server warnings. `ThreadedServer` keeps the small interface tests, the demo
+and `inkship sim` use: `start()` (port 0 picks a free port), `url`, `stop()`, and `with`.
+"""
 
 from __future__ import annotations
 
+import logging
 import socket
+import sys
 import threading
+import time
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server, select_address_family
+from inkship.simulators.control import ENV_DROP_CONNECTION
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import WSGITask
+from waitress.wasyncore import close_all
 
-# How often serve_forever checks for shutdown; stop() waits up to this long.
-SHUTDOWN_POLL_SECONDS = 0.02
+DEFAULT_THREADS = 8
+# Keep-alive connections idle this long are closed (waitress checks about once a second).
+IDLE_CONNECTION_SECONDS = 120
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
-    """Does not print a line per request; tests and scenario runs would drown in them."""
+# waitress warns each time a request waits for a free worker; under a benchmark's load that is expected.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
+
+class _DroppableTask(WSGITask):
+    """A request the control plane can drop: nothing of its answer is written, and the connection is
+    closed by the server's own loop once the task ends (a socket shut from a worker thread races the
+    loop's poll, which may then close a new connection that got the same descriptor)."""
+
+    dropped = False
+
+    def get_environment(self) -> dict:
+        environ: dict = super().get_environment()
+        environ[ENV_DROP_CONNECTION] = self.drop_connection
+        return environ
+
+    def drop_connection(self) -> None:
+        self.dropped = True
+        self.close_on_finish = True
+
+    def write(self, data: bytes) -> None:
+        if not self.dropped:
+            super().write(data)
+
+    def finish(self) -> None:
+        if not self.dropped:
+            super().finish()
+
+
+class _Channel(HTTPChannel):
+    task_class = _DroppableTask
+
+
+def _logged(app: Callable, host: str) -> Callable:
+    """The app, printing one line per request to stderr as the development server did."""
+    def serve(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def start(status: str, headers: list, exc_info: Any = None) -> Any:
+            stamp = time.strftime("%d/%b/%Y %H:%M:%S")
+            target = environ.get("PATH_INFO", "") + (f"?{environ['QUERY_STRING']}"
+                                                     if environ.get("QUERY_STRING") else "")
+            sys.stderr.write(f'{environ.get("REMOTE_ADDR", host)} - - [{stamp}] '
+                             f'"{environ.get("REQUEST_METHOD")} {target} {environ.get("SERVER_PROTOCOL")}" '
+                             f'{status.split(" ", 1)[0]} -\n')
+            return start_response(status, headers, exc_info)
+        return app(environ, start)
+    return serve
 
 
 class ThreadedServer:
-    """`start()` binds (port 0 picks a free port) and serves; `stop()` shuts down and joins."""
+    """`start()` binds (port 0 picks a free port) and serves; `stop()` shuts down and joins.
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, log_requests: bool = False) -> None:
+    `threads`: how many requests run at once (waitress's worker pool); more wait in its queue."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, log_requests: bool = False,
+                 threads: int = DEFAULT_THREADS) -> None:
+        if threads < 1:
+            raise ValueError("threads must be at least 1")
         self.app = app
         self.host = host
         self.port = port
-        self._handler = WSGIRequestHandler if log_requests else _QuietRequestHandler
+        self.log_requests = log_requests
+        self.threads = threads
         self._server: BaseWSGIServer | None = None
+        self._map: dict = {}
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the server is not started")
-        return f"http://{self.host}:{self._server.port}"
+        return f"http://{self.host}:{self._server.effective_port}"
 
     def start(self) -> ThreadedServer:
         if self._server is not None:
             raise RuntimeError("the server is already started")
-        # We bind the socket ourselves so a busy port raises OSError here (werkzeug would print and
-        # exit). It is listening before serve_forever runs, so the server is ready: a client
-        # connecting now waits in the backlog until it is accepted.
-        family = select_address_family(self.host, self.port)
-        with socket.create_server((self.host, self.port), family=family) as listening:
-            self._server = make_server(self.host, self.port, self.app, threaded=True,
-                                       request_handler=self._handler, fd=listening.fileno())
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"sim-server-{self.url}",
-                                        kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS}, daemon=True)
+        # We bind the socket ourselves so a busy port raises OSError here. It is listening before the
+        # loop runs, so the server is ready: a client connecting now waits in the backlog.
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        listening = socket.create_server((self.host, self.port), family=family)
+        app = _logged(self.app, self.host) if self.log_requests else self.app
+        self._map = {}
+        try:
+            server = create_server(app, map=self._map, sockets=[listening], threads=self.threads,
+                                   channel_timeout=IDLE_CONNECTION_SECONDS, ident="inkship-sim",
+                                   asyncore_use_poll=True)
+        except BaseException:
+            listening.close()
+            raise
+        server.channel_class = _Channel
+        self._server = server
+        self._thread = threading.Thread(target=server.run, name=f"sim-server-{self.url}", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         if self._server is None or self._thread is None:
             return
-        self._server.shutdown()
+        server, self._server = self._server, None
+        # Close every socket from inside the loop (the trigger runs the thunk there); with nothing left
+        # to watch, the loop returns.
+        server.trigger.pull_trigger(lambda: close_all(self._map))
         self._thread.join()
-        self._server.server_close()
-        self._server = None
+        server.task_dispatcher.shutdown()
         self._thread = None
 
     def __enter__(self) -> ThreadedServer:

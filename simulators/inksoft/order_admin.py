@@ -97,10 +97,5 @@ def statuses_of(store: dict) -> tuple[str, ...]:
 
 
 def delete_order(state: InkSoftState, order_ref: Any) -> dict:
-    """Delete an order as a shop admin can; returns what was deleted. NotFound for an unknown one.
-
-    The state has no delete of its own (the API has none): this removes the record under its lock."""
-    with state.lock:
-        order = state.find_order(order_ref)
-        del state.orders[order["ID"]]
-        return order
+    """Delete an order as a shop admin can; returns what was deleted. NotFound for an unknown one."""
+    return state.delete_order(order_ref)

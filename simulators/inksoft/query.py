@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -124,8 +124,23 @@ class SummaryQuery:
 
     def select(self, orders: list[dict]) -> tuple[list[dict], int]:
         """The page of matching orders, sorted (ties by ID ascending), and the total number matching."""
-        key = ORDER_BY[self.order_by.lower()]
+        matching = self.ordered(orders)
+        return self.cut(matching), len(matching)
+
+    def ordered(self, orders: Iterable[dict]) -> list[dict]:
+        """Every matching order, sorted (ties by ID ascending)."""
         matching = sorted((o for o in orders if self.matches(o)), key=lambda o: o["ID"])
-        # A stable sort, also in reverse: ties stay in ascending ID order.
-        matching.sort(key=lambda o: _sortable(key(o)), reverse=self.descending)
-        return matching[self.index:self.index + self.max_results], len(matching)
+        if self.order_by.lower() != "id":
+            key = ORDER_BY[self.order_by.lower()]
+            # A stable sort, also in reverse: ties stay in ascending ID order.
+            matching.sort(key=lambda o: _sortable(key(o)), reverse=self.descending)
+        elif self.descending:
+            matching.reverse()  # IDs are unique: no ties to keep in order
+        return matching
+
+    def cut(self, ordered: list) -> list:
+        return ordered[self.index:self.index + self.max_results]
+
+    def answer_key(self) -> SummaryQuery:
+        """The query without its page: queries with equal keys have equal ordered answers."""
+        return replace(self, index=0, max_results=1)

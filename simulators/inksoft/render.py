@@ -161,6 +161,44 @@ def data_reply(data: Any, fmt: str, quirks: dict, *, pagination: dict | None = N
     return format_reply(envelope, fmt, 200, data_item_name)
 
 
+def texts_allowed(fmt: str, quirks: dict) -> bool:
+    """Whether list items may be rendered one by one and kept: JSON formats, and no quirk that makes an
+    item's text depend on its neighbours (`mixed` image hosts alternate through the whole answer)."""
+    return fmt != "XML" and quirks["image_domain_placeholder"] != "mixed"
+
+
+def item_text(item: Any, fmt: str, quirks: dict) -> str:
+    """One list item as `data_reply` would write it inside `Data` (only where `texts_allowed`)."""
+    data = apply_data_quirks(item, quirks)
+    return json.dumps(camel_keys(data) if fmt == "JSONCamelCase" else data, separators=(",", ":"))
+
+
+_SPLICE_MARK = "\x00inkship-items\x00"
+
+
+def list_reply_from_texts(texts: list[str], fmt: str, quirks: dict, *, pagination: dict,
+                          data_item_name: str = "Item") -> Reply:
+    """`data_reply(items, is_list=True)` for items already rendered by `item_text`: the same bytes,
+    without re-encoding every item on every page."""
+    if not texts:
+        return data_reply([], fmt, quirks, pagination=pagination, is_list=True, data_item_name=data_item_name)
+    return _spliced("[" + ",".join(texts) + "]", fmt, None if quirks["null_pagination"] else pagination,
+                    data_item_name)
+
+
+def reply_from_texts(texts: list[str], fmt: str, *, data_item_name: str = "Item") -> Reply:
+    """`data_reply(items)` (not a list method) for items rendered by `item_text`: one item answers as the
+    object itself, several as an array."""
+    return _spliced(texts[0] if len(texts) == 1 else "[" + ",".join(texts) + "]", fmt, None, data_item_name)
+
+
+def _spliced(data_text: str, fmt: str, pagination: dict | None, data_item_name: str) -> Reply:
+    envelope = format_reply({"OK": True, "StatusCode": "OK", "Data": _SPLICE_MARK, "Pagination": pagination,
+                             "Messages": []}, fmt, 200, data_item_name)
+    return Reply(envelope.body.replace(json.dumps(_SPLICE_MARK), data_text, 1), envelope.status,
+                 envelope.mimetype)
+
+
 def error_reply(http_status: int, status_code: str, message: str, fmt: str, quirks: dict) -> Reply:
     """The error envelope: `OK:false`, `Data:false`, `Pagination:null`, one message."""
     severity_key = "Serverity" if quirks["camel_severity_typo"] else "Severity"

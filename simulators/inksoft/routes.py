@@ -12,7 +12,16 @@ from inkship.simulators.inksoft.errors import ApiError, BadRequest, MethodNotAll
 from inkship.simulators.inksoft.orders import PRODUCTION_STATUSES
 from inkship.simulators.inksoft.params import Params, body_pairs
 from inkship.simulators.inksoft.query import DateRange, SummaryQuery
-from inkship.simulators.inksoft.render import FORMATS, Reply, data_reply, error_reply
+from inkship.simulators.inksoft.render import (
+    FORMATS,
+    Reply,
+    data_reply,
+    error_reply,
+    item_text,
+    list_reply_from_texts,
+    reply_from_texts,
+    texts_allowed,
+)
 from inkship.simulators.inksoft.shipments import ShipmentRequest
 from inkship.simulators.inksoft.state import InkSoftState, Principal
 
@@ -122,6 +131,13 @@ def _summary_query(call: Call) -> SummaryQuery:
 def get_order_summaries(call: Call) -> Reply:
     principal = call.principal()
     query = _summary_query(call)
+    if texts_allowed(call.fmt, call.quirks):
+        how = (call.fmt, tuple(sorted(call.quirks.items())))
+        texts, total = call.state.order_summary_texts(
+            principal, call.store_uri, query, render=lambda s: item_text(s, call.fmt, call.quirks), how=how)
+        pagination = {"TotalResults": total, "IncludedResults": len(texts), "Index": query.index}
+        return list_reply_from_texts(texts, call.fmt, call.quirks, pagination=pagination,
+                                     data_item_name="OrderSummary")
     summaries, total = call.state.order_summaries(principal, call.store_uri, query)
     return call.list_reply(summaries, total, query.index, item_name="OrderSummary")
 
@@ -150,6 +166,11 @@ def get_order_package(call: Call) -> Reply:
     if not refs:
         raise BadRequest("OrderIds is required")
     include_cards = call.params.boolean("IncludeProductionCards", default=True)
+    if texts_allowed(call.fmt, call.quirks):
+        how = ("package", include_cards, call.fmt, tuple(sorted(call.quirks.items())))
+        texts = call.state.order_texts(principal, refs, how=how, render=lambda o: item_text(
+            _without_cards(o, include_cards), call.fmt, call.quirks))
+        return reply_from_texts(texts, call.fmt, data_item_name="Order")
     orders = [_without_cards(o, include_cards) for o in call.state.get_orders(principal, refs)]
     return call.reply(orders[0] if len(orders) == 1 else orders, item_name="Order")
 

@@ -25,7 +25,7 @@ import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from inkship.simulators.faults import FaultSet
-from inkship.simulators.shipstation import models, pacific
+from inkship.simulators.shipstation import pacific
 
 SHIP_NOTICE_EVENT = "SHIP_NOTICE"  # what fault rules (duplicate/empty/drop_webhook) match for ship notices
 TIMEOUT = 30.0
@@ -294,12 +294,6 @@ def _record(state: Any, store: dict, error: str | None, window_start: datetime) 
             store["refreshDate"] = window_start
 
 
-def _locked_keys(state: Any) -> set[str]:
-    with state.lock:
-        return {key for key, order_id in state.keys.items()
-                if state.orders[order_id]["orderStatus"] in models.LOCKED_STATUSES}
-
-
 def refresh(state: Any, store: dict, *, refresh_date: datetime, session: requests.Session) -> dict[str, Any]:
     """The `refreshstore` hook: pull the export for [refresh_date, now] and import what maps.
 
@@ -314,7 +308,7 @@ def refresh(state: Any, store: dict, *, refresh_date: datetime, session: request
     except StoreError as exc:
         _record(state, store, str(exc), refresh_date)
         return {"error": str(exc)}
-    mapping, locked = status_mapping(store), _locked_keys(state)
+    mapping, locked = status_mapping(store), state.locked_order_keys()
     payloads, problems, unmapped = [], [], 0
     for root in pages:
         for element in _children(root, "Order"):
@@ -386,7 +380,7 @@ def send_ship_notice(state: Any, store: Mapping[str, Any], shipment: Mapping[str
     against `SHIP_NOTICE`) may send it twice, with an empty body, or not at all. Raises StoreError
     when the store refuses it."""
     with state.lock:
-        order = dict(state.orders[shipment["orderId"]])
+        order = state.order_record(shipment["orderId"])
         carrier, service = _names(state, shipment)
     rule = faults.match_webhook(SHIP_NOTICE_EVENT) if faults is not None else None
     action = rule.action if rule else None

@@ -7,13 +7,13 @@ connector that validates their shape accepts them.
 from __future__ import annotations
 
 import base64
-import copy
 import random
 import string
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from inkship.simulators.copies import json_copy
 from inkship.simulators.shipstation import models
 
 # Base price and price per pound by service family; a made-up but stable tariff (inferred).
@@ -154,7 +154,7 @@ def new_shipment(
         "shipTo": ship_to,
         "weight": models.weight({"value": round(ounces, 2), "units": "ounces"}),
         **{
-            field: copy.deepcopy(request.get(field) or (order or {}).get(field))
+            field: json_copy(request.get(field) or (order or {}).get(field))
             for field in ("dimensions", "insuranceOptions", "advancedOptions")
         },
         "labelData": None,

@@ -6,11 +6,11 @@ the naive Pacific strings of the real API. No state and no Flask here.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from inkship.simulators.copies import json_copy
 from inkship.simulators.shipstation import pacific
 
 ORDER_STATUSES = ("awaiting_payment", "awaiting_shipment", "pending_fulfillment", "shipped", "on_hold",
@@ -147,7 +147,7 @@ def build_order(payload: Mapping[str, Any], *, order_id: int, order_key: str, no
     """The stored Order for a validated payload: a full replace of `previous`, ids and dates kept."""
     def opt(name: str, default: Any = None) -> Any:
         value = payload.get(name)
-        return default if value is None else copy.deepcopy(value)
+        return default if value is None else json_copy(value)
 
     def when(name: str) -> datetime | None:
         return pacific.parse_pacific(payload[name]) if payload.get(name) else None
@@ -204,13 +204,13 @@ def _build_item(item: Mapping[str, Any], previous: Mapping[str, Any] | None, now
                 next_item_id: Any) -> dict[str, Any]:
     built: dict[str, Any] = {"orderItemId": previous["orderItemId"] if previous else next_item_id()}
     for field in ("lineItemKey", "sku", "name", "imageUrl"):
-        built[field] = copy.deepcopy(item.get(field))
+        built[field] = json_copy(item.get(field))
     for field in ("warehouseLocation", "productId", "fulfillmentSku", "upc"):
         built[field] = item.get(field)
     built.update({
         "weight": weight(item.get("weight")), "quantity": item.get("quantity", 1),
         "unitPrice": item.get("unitPrice") or 0.0, "taxAmount": item.get("taxAmount"),
-        "shippingAmount": item.get("shippingAmount"), "options": copy.deepcopy(item.get("options") or []),
+        "shippingAmount": item.get("shippingAmount"), "options": json_copy(item.get("options") or []),
         "adjustment": bool(item.get("adjustment")),
         "createDate": previous["createDate"] if previous else now, "modifyDate": now,
     })
@@ -245,23 +245,33 @@ def shippable_units(order: Mapping[str, Any]) -> dict[int, int]:
 def shipment_item(item: Mapping[str, Any], quantity: int) -> dict[str, Any]:
     fields = ("orderItemId", "lineItemKey", "sku", "name", "imageUrl", "weight", "unitPrice",
               "warehouseLocation", "options", "productId", "fulfillmentSku")
-    return {**{field: copy.deepcopy(item.get(field)) for field in fields}, "quantity": quantity}
+    return {**{field: json_copy(item.get(field)) for field in fields}, "quantity": quantity}
 
 
 def render(record: Any) -> Any:
-    """A record as the API's JSON: instants in naive Pacific text, date-only fields as yyyy-MM-dd."""
+    """A record as the API's JSON: instants in naive Pacific text, date-only fields as yyyy-MM-dd.
+    Keys starting with "_" are the simulator's own and never shown."""
     if isinstance(record, list):
-        return [render(value) for value in record]
-    if not isinstance(record, Mapping):
+        return [_render_value(value) for value in record]
+    if not isinstance(record, dict):  # records are plain dicts; the ABC check of Mapping costs more
         return record
     out: dict[str, Any] = {}
     for key, value in record.items():
-        if key.startswith("_"):
+        if key[:1] == "_":
             continue
-        if isinstance(value, datetime):
-            out[key] = pacific.render_date(value) if key in DATE_FIELDS else pacific.render_datetime(value)
-        elif isinstance(value, date):
+        if isinstance(value, datetime) and key in DATE_FIELDS:
             out[key] = pacific.render_date(value)
         else:
-            out[key] = render(value)
+            out[key] = _render_value(value)
     return out
+
+
+def _render_value(value: Any) -> Any:
+    # Text, numbers, booleans and None are most values: answered here, without a call per value.
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, datetime):
+        return pacific.render_datetime(value)
+    if isinstance(value, date):
+        return pacific.render_date(value)
+    return render(value)

@@ -13,7 +13,7 @@ import importlib
 import json
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from inkship.simulators.control import current_sim
 from inkship.simulators.shipstation import pacific
 from inkship.simulators.shipstation.models import (
@@ -117,7 +117,29 @@ def create_orders() -> Response:
 
 @api.get("/orders")
 def list_orders() -> Response:
-    return jsonify(_state().list_orders(request.args))
+    if current_app.debug:  # jsonify indents in debug mode; the spliced answer below is compact
+        return jsonify(_state().list_orders(request.args))
+    listing = _state().list_orders(request.args, encode=_json_bytes)
+    return _spliced(listing, "orders")
+
+
+def _compact_json(value: Any) -> str:
+    return current_app.json.dumps(value, separators=(",", ":"))
+
+
+def _json_bytes(value: Any) -> bytes:
+    return _compact_json(value).encode()
+
+
+_SPLICE_MARK = "\x00inkship-fragments\x00"
+
+
+def _spliced(listing: dict, collection: str) -> Response:
+    """What `jsonify(listing)` answers, built from the records' JSON bytes the state keeps: encoding
+    100 orders anew was most of the cost of a page. One join, no copy of the page per step."""
+    head, tail = _compact_json({**listing, collection: _SPLICE_MARK}).split(_compact_json(_SPLICE_MARK))
+    body = b"".join((head.encode(), b"[", b",".join(listing[collection]), b"]", tail.encode(), b"\n"))
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
 
 
 @api.get("/orders/listbytag")

@@ -6,12 +6,12 @@ services and packages, and one warehouse.
 
 from __future__ import annotations
 
-import copy
 import zlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from inkship.simulators.copies import json_copy
 from inkship.simulators.shipstation import pacific
 
 MANUAL_MARKETPLACE = "ShipStation"
@@ -140,7 +140,7 @@ def store(store_id: int, given: Mapping[str, Any], previous: Mapping[str, Any] |
             "_refreshStatus": (2, "Completed"),
         }
     )
-    base.update(copy.deepcopy({k: v for k, v in given.items() if k != "storeId"}))
+    base.update(json_copy({k: v for k, v in given.items() if k != "storeId"}))
     if base["marketplaceName"] == CUSTOM_STORE_MARKETPLACE and not base["marketplaceId"]:
         base["marketplaceId"] = 36  # the id ShipStation lists for Custom Store (seen in client code)
     for field_name in ("refreshDate", "lastRefreshAttempt", "createDate", "modifyDate"):
@@ -159,8 +159,8 @@ def carrier(given: Mapping[str, Any]) -> dict:
         "nickname": given.get("nickname"),
         "shippingProviderId": given.get("shippingProviderId", zlib.crc32(given["code"].encode()) % 100_000),
         "primary": given.get("primary", False),
-        "services": copy.deepcopy(given.get("services", [])),
-        "packages": copy.deepcopy(given.get("packages", [])),
+        "services": json_copy(given.get("services", [])),
+        "packages": json_copy(given.get("packages", [])),
     }
 
 
@@ -168,8 +168,8 @@ def warehouse(warehouse_id: int, given: Mapping[str, Any], now: datetime) -> dic
     return {
         "warehouseId": warehouse_id,
         "warehouseName": given.get("warehouseName", f"Warehouse {warehouse_id}"),
-        "originAddress": copy.deepcopy(given.get("originAddress", _ADDRESS)),
-        "returnAddress": copy.deepcopy(given.get("returnAddress", given.get("originAddress", _ADDRESS))),
+        "originAddress": json_copy(given.get("originAddress", _ADDRESS)),
+        "returnAddress": json_copy(given.get("returnAddress", given.get("originAddress", _ADDRESS))),
         "createDate": now,
         "isDefault": given.get("isDefault", False),
     }
@@ -194,5 +194,5 @@ def order(partial: Mapping[str, Any], now: datetime) -> dict:
         "items": [
             {"lineItemKey": "line-1", "sku": "TEE-BLK-M", "name": "T-shirt", "quantity": 1, "unitPrice": 20.0}
         ],
-        **copy.deepcopy(dict(partial)),
+        **json_copy(dict(partial)),
     }

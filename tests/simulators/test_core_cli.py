@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import signal
@@ -10,14 +11,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import inkship.simulators.cli as sim_cli
 import pytest
 import requests
 from click.testing import CliRunner
 from inkship.connector.cli import main
+from inkship.connector.logging import OUR_LOGGERS
 from inkship.simulators.credentials import SimCredentials
-from inkship.simulators.server import ThreadedServer
+from inkship.simulators.server import DEFAULT_THREADS, ThreadedServer
 
 from tests.conftest import create_toy_app
 
@@ -46,6 +49,18 @@ class RecordingServer(ThreadedServer):
     def start(self) -> ThreadedServer:
         RecordingServer.started.append(self)
         return super().start()
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """`inkship` sets our loggers to WARNING; put them back, so later tests in this worker still see
+    their DEBUG and INFO records (caplog sets only the root's level)."""
+    levels = {name: logging.getLogger(name).level for name in OUR_LOGGERS}
+    handlers = list(logging.getLogger().handlers)
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    logging.getLogger().handlers[:] = handlers
 
 
 @pytest.fixture
@@ -156,3 +171,26 @@ def test_inkship_sim_runs_both_real_simulators_until_sigterm() -> None:
         process.stderr.close()  # type: ignore[union-attr]
     assert process.returncode == 0, err
     assert printed.get_nowait().rstrip() == "Simulators stopped."
+
+
+def test_sim_rate_limit_off_and_threads(toy_simulators: list[dict]) -> None:
+    statuses: list[int] = []
+    thread = stop_when_serving(statuses)
+    result = CliRunner().invoke(main, ["sim", "--inksoft-port", "0", "--shipstation-port", "0",
+                                       "--no-log-requests", "--rate-limit", "off", "--threads", "3"])
+    thread.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert statuses == [200, 200]
+    inksoft_config, shipstation_config = toy_simulators
+    assert "rate_limit" not in inksoft_config and shipstation_config["rate_limit"] is None
+    assert [server.threads for server in RecordingServer.started] == [3, 3]
+
+
+def test_sim_rate_limit_real_keeps_shipstations_default(toy_simulators: list[dict]) -> None:
+    thread = stop_when_serving([])
+    result = CliRunner().invoke(main, ["sim", "--inksoft-port", "0", "--shipstation-port", "0",
+                                       "--no-log-requests"])
+    thread.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert all("rate_limit" not in config for config in toy_simulators)
+    assert [server.threads for server in RecordingServer.started] == [DEFAULT_THREADS, DEFAULT_THREADS]

@@ -83,11 +83,21 @@ def test_journal_uses_the_given_mask() -> None:
     assert journal.record(entry(path="/secret"))["path"] == "/hidden"
 
 
-def test_body_truncated_after_masking() -> None:
+def test_body_truncated_before_masking() -> None:
     big = json.dumps({"Password": "p", "pad": "x" * (BODY_LIMIT * 2)})
     stored = Journal().record(entry("POST", body=big))
-    assert len(stored["body"]) == BODY_LIMIT
-    assert stored["body"].startswith('{"Password": "***"')
+    # The cut JSON is masked textually: "p" became "***".
+    assert stored["body"] == big[:BODY_LIMIT].replace('"p"', '"***"', 1)
+
+
+def test_a_url_cut_by_truncation_keeps_no_part_of_its_token() -> None:
+    token = "a1" * 20
+    body = json.dumps({"target_url": f"https://hooks.example/in/{token}"})
+    cut_at = body.index(token) + 12
+    padded = "x" * (BODY_LIMIT - cut_at) + body
+    stored = Journal().record(entry("POST", body=padded))
+    assert token[:12] not in stored["body"]
+    assert stored["body"].endswith("https://hooks.example/in/***")
 
 
 def test_find_count_and_clear() -> None:

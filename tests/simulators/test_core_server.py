@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 from collections.abc import Callable
@@ -117,3 +118,31 @@ def test_concurrent_item_creation_under_the_sim_lock(threaded_server: Serve, toy
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(create, range(8)))
     assert len(items(toy_app)) == 80
+
+
+def test_connections_are_kept_alive(toy_app: Flask) -> None:
+    with ThreadedServer(toy_app, threads=2) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1]), timeout=5)
+        try:
+            for _ in range(3):
+                connection.request("GET", "/echo")
+                response = connection.getresponse()
+                assert response.status == 200 and json.loads(response.read())["method"] == "GET"
+                assert response.getheader("Connection", "").lower() != "close"
+            first_socket = connection.sock
+            connection.request("GET", "/echo")
+            connection.getresponse().read()
+            assert connection.sock is first_socket  # the same connection served every request
+        finally:
+            connection.close()
+
+
+def test_log_requests_prints_one_line_per_request(toy_app: Flask, capsys: pytest.CaptureFixture) -> None:
+    with ThreadedServer(toy_app, log_requests=True) as server:
+        requests.get(f"{server.url}/echo?x=1", timeout=5)
+    assert '"GET /echo?x=1 HTTP/1.1" 200 -' in capsys.readouterr().err
+
+
+def test_threads_must_be_positive(toy_app: Flask) -> None:
+    with pytest.raises(ValueError, match="threads"):
+        ThreadedServer(toy_app, threads=0)
