@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from typing import Any
@@ -26,6 +26,14 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from inkship.simulators.faults import FaultSet
 from inkship.simulators.shipstation import pacific
+from inkship.simulators.shipstation.storexml import (
+    parse_store_date,
+    store_date_text,
+    xml_child,
+    xml_children,
+    xml_local,
+    xml_text,
+)
 
 SHIP_NOTICE_EVENT = "SHIP_NOTICE"  # what fault rules (duplicate/empty/drop_webhook) match for ship notices
 TIMEOUT = 30.0
@@ -34,8 +42,6 @@ REFRESH_ERROR = 3  # refreshStatusId of a failed refresh (inferred; 2 is "Comple
 RECEIVED_PREVIEW = 200  # characters of the body quoted in an "Invalid XML" error
 XML = "application/xml; charset=utf-8"
 
-# The XSD's loose date pattern: 1-2 digit month and day, 2-4 digit year, optional seconds and AM/PM.
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 _CARRIER_NAMES = {"stamps_com": "USPS", "usps": "USPS", "endicia": "USPS", "ups": "UPS",
                   "ups_walleted": "UPS", "fedex": "FedEx", "fedex_walleted": "FedEx", "dhl_express": "DHL",
                   "ontrac": "OnTrac", "canada_post": "CanadaPost"}
@@ -56,45 +62,6 @@ class InvalidOrder(Exception):
     """One order of the export that does not pass ShipStation's (lenient) validation."""
 
 
-# ---------------------------------------------------------------- reading XML leniently
-
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _child(parent: ET.Element | None, name: str) -> ET.Element | None:
-    if parent is None:
-        return None
-    return next((child for child in parent if _local(child.tag) == name), None)
-
-
-def _children(parent: ET.Element | None, name: str) -> Iterator[ET.Element]:
-    return (child for child in (parent if parent is not None else []) if _local(child.tag) == name)
-
-
-def _text(parent: ET.Element | None, name: str) -> str:
-    child = _child(parent, name)
-    return (child.text or "").strip() if child is not None else ""
-
-
-def parse_store_date(text: str) -> datetime:
-    """A Custom Store date (UTC) in any form the published XSD allows; ValueError otherwise."""
-    match = _DATE.match(text.strip())
-    if not match:
-        raise ValueError(text)
-    month, day, year, hour, minute, second, marker = match.groups()
-    full_year = int(year) + (2000 if len(year) == 2 else 0)
-    hour_24 = int(hour or 0)
-    # The guide's own sample `12/8/2011 21:56 PM` puts a marker on a 24-hour time: ignore it then.
-    if marker and hour_24 <= 12:
-        hour_24 = hour_24 % 12 + (12 if marker.upper() == "PM" else 0)
-    return datetime(full_year, int(month), int(day), hour_24, int(minute or 0), int(second or 0), tzinfo=UTC)
-
-
-def store_date_text(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%m/%d/%Y %H:%M")
-
-
 def _invalid_xml(message: str, body: str) -> StoreError:
     return StoreError(f"Invalid XML. Error: '{message}' We received: '{body[:RECEIVED_PREVIEW]}'")
 
@@ -113,8 +80,8 @@ def parse_export(body: bytes) -> ET.Element:
         raise _invalid_xml(f"{type(exc).__name__}: DTDs and entities are not processed.", text) from None
     except (ET.ParseError, ValueError, LookupError) as exc:
         raise _invalid_xml(str(exc), text) from None
-    if _local(root.tag) != "Orders":
-        raise _invalid_xml(f"The root element is '{_local(root.tag)}', expected 'Orders'.", text)
+    if xml_local(root.tag) != "Orders":
+        raise _invalid_xml(f"The root element is '{xml_local(root.tag)}', expected 'Orders'.", text)
     return root
 
 
@@ -141,7 +108,7 @@ def _checked(parent: ET.Element | None, limits: Mapping[str, int], where: str, r
              ) -> dict[str, str | None]:
     values: dict[str, str | None] = {}
     for name, limit in limits.items():
-        value = _text(parent, name)
+        value = xml_text(parent, name)
         if name in required and not value:
             raise InvalidOrder(f"{where}{name} is required")
         if len(value) > limit:
@@ -152,13 +119,13 @@ def _checked(parent: ET.Element | None, limits: Mapping[str, int], where: str, r
 
 def _date_field(order: ET.Element, name: str) -> datetime:
     try:
-        return parse_store_date(_text(order, name))
+        return parse_store_date(xml_text(order, name))
     except ValueError:
-        raise InvalidOrder(f"{name} {_text(order, name)[:30]!r} is not a date") from None
+        raise InvalidOrder(f"{name} {xml_text(order, name)[:30]!r} is not a date") from None
 
 
 def _money(parent: ET.Element | None, name: str, *, required: bool = False) -> float | None:
-    text = _text(parent, name)
+    text = xml_text(parent, name)
     if not text:
         if required:
             raise InvalidOrder(f"{name} is required")
@@ -176,7 +143,7 @@ def _address(element: ET.Element | None, where: str, required: tuple[str, ...]) 
     if element is None:
         raise InvalidOrder(f"{where} is required")
     values = _checked(element, _ADDRESS_LIMITS, f"{where}/", required)
-    country = _text(element, "Country")
+    country = xml_text(element, "Country")
     if "Country" in required and len(country) != 2:
         raise InvalidOrder(f"{where}/Country must be a 2-letter code, got {country[:30]!r}")
     return {"name": values["Name"], "company": values["Company"], "street1": values["Address1"],
@@ -186,24 +153,24 @@ def _address(element: ET.Element | None, where: str, required: tuple[str, ...]) 
 
 def _item(element: ET.Element) -> dict[str, Any]:
     values = _checked(element, _ITEM_LIMITS, "Item/", ("Name",))
-    quantity_text = _text(element, "Quantity")
+    quantity_text = xml_text(element, "Quantity")
     # Not xs:byte as the published XSD says: print shops ship bulk quantities.
     if not re.fullmatch(r"[0-9]{1,9}", quantity_text):
         raise InvalidOrder(f"Item/Quantity {quantity_text[:20]!r} is not a whole number")
-    options = [{"name": _text(option, "Name"), "value": _text(option, "Value")}
-               for option in _children(_child(element, "Options"), "Option")]
+    options = [{"name": xml_text(option, "Name"), "value": xml_text(option, "Value")}
+               for option in xml_children(xml_child(element, "Options"), "Option")]
     if len(options) > 10 or any(len(o["name"]) > 30 or len(o["value"]) > 30 for o in options):
         raise InvalidOrder("Item/Options: at most 10, names and values at most 30 characters")
     weight = _money(element, "Weight")
-    units = _text(element, "WeightUnits").lower()
+    units = xml_text(element, "WeightUnits").lower()
     units = {"pound": "pounds", "lb": "pounds", "lbs": "pounds", "oz": "ounces", "ounce": "ounces",
              "gram": "grams", "gm": "grams"}.get(units, units) or "ounces"
     return {"lineItemKey": values["LineItemID"], "sku": values["SKU"], "name": values["Name"],
-            "imageUrl": _text(element, "ImageUrl") or None,
+            "imageUrl": xml_text(element, "ImageUrl") or None,
             "weight": None if weight is None else {"value": weight, "units": units},
             "quantity": int(quantity_text), "unitPrice": _money(element, "UnitPrice", required=True),
             "warehouseLocation": values["Location"], "options": options,
-            "adjustment": _text(element, "Adjustment").lower() == "true"}
+            "adjustment": xml_text(element, "Adjustment").lower() == "true"}
 
 
 def order_payload(order: ET.Element, mapping: Mapping[str, str]) -> dict[str, Any] | None:
@@ -217,34 +184,34 @@ def order_payload(order: ET.Element, mapping: Mapping[str, str]) -> dict[str, An
     try:
         order_date = _date_field(order, "OrderDate")
         _date_field(order, "LastModified")
-        customer = _child(order, "Customer")
+        customer = xml_child(order, "Customer")
         if customer is None:
             raise InvalidOrder("Customer is required")
-        bill_to = _address(_child(customer, "BillTo"), "BillTo", ("Name",))
+        bill_to = _address(xml_child(customer, "BillTo"), "BillTo", ("Name",))
         # State may be empty: the table marks it required, but many countries have none (inferred).
-        ship_to = _address(_child(customer, "ShipTo"), "ShipTo", ("Name", "Address1", "City", "Country"))
-        items_element = _child(order, "Items")
+        ship_to = _address(xml_child(customer, "ShipTo"), "ShipTo", ("Name", "Address1", "City", "Country"))
+        items_element = xml_child(order, "Items")
         if items_element is None:
             raise InvalidOrder("Items is required")
-        items = [_item(item) for item in _children(items_element, "Item")]
+        items = [_item(item) for item in xml_children(items_element, "Item")]
         order_total = _money(order, "OrderTotal", required=True)
         tax, shipping = _money(order, "TaxAmount"), _money(order, "ShippingAmount")
     except InvalidOrder as exc:
         raise InvalidOrder(f"Order {reference}: {exc}") from None
     paid = status not in ("awaiting_payment", "cancelled")
-    email = _text(_child(customer, "BillTo"), "Email") or None
+    email = xml_text(xml_child(customer, "BillTo"), "Email") or None
     return {
         "orderNumber": values["OrderNumber"], "orderKey": values["OrderID"] or values["OrderNumber"],
         "orderDate": pacific.render_datetime(order_date),
         # The protocol has no payment date or amount: a paid order is taken as paid in full when placed
         # (inferred).
         "paymentDate": pacific.render_datetime(order_date) if paid else None,
-        "orderStatus": status, "customerUsername": _text(customer, "CustomerCode") or None,
+        "orderStatus": status, "customerUsername": xml_text(customer, "CustomerCode") or None,
         "customerEmail": email, "billTo": {key: bill_to[key] for key in ("name", "company", "phone")},
         "shipTo": ship_to, "items": items, "amountPaid": order_total if paid else 0.0,
         "taxAmount": tax, "shippingAmount": shipping,
         "customerNotes": values["CustomerNotes"], "internalNotes": values["InternalNotes"],
-        "gift": _text(order, "Gift").lower() == "true", "giftMessage": values["GiftMessage"],
+        "gift": xml_text(order, "Gift").lower() == "true", "giftMessage": values["GiftMessage"],
         "paymentMethod": values["PaymentMethod"], "requestedShippingService": values["ShippingMethod"],
         "advancedOptions": {f"customField{n}": values[f"CustomField{n}"] for n in (1, 2, 3)},
     }
@@ -311,7 +278,7 @@ def refresh(state: Any, store: dict, *, refresh_date: datetime, session: request
     mapping, locked = status_mapping(store), state.locked_order_keys()
     payloads, problems, unmapped = [], [], 0
     for root in pages:
-        for element in _children(root, "Order"):
+        for element in xml_children(root, "Order"):
             try:
                 payload = order_payload(element, mapping)
             except InvalidOrder as exc:
