@@ -7,12 +7,14 @@ import dataclasses
 import logging
 import re
 from collections.abc import Generator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from inkship.connector.engine.context import LOCKED, PassContext
-from inkship.connector.engine.inksoft_orders import SKIPPED, read_window
+from inkship.connector.engine.inksoft_orders import SKIPPED, window_pages
 from inkship.connector.engine.reports import ImportReport
+from inkship.connector.engine.window import WindowSeen, shared_keys
 from inkship.connector.errors import InkshipError, OrderRejected, RequestRejected
 from inkship.connector.mapping.keys import fingerprint, is_order_id, order_ref_for
 from inkship.connector.mapping.orders import MappedOrder, Skip, map_order
@@ -70,17 +72,34 @@ def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, Im
     start, started = ctx.poll_window(CURSOR)
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
 
-    orders = read_window(ctx, start, report, dry_run)
-    planned = [out for order in orders if (out := _plan(ctx, order, report, dry_run)) is not None]
-    outgoing = _without_shared_keys(ctx, planned, report, dry_run)
-    for first in range(0, len(outgoing), BATCH):
-        yield
-        _send(ctx, outgoing[first:first + BATCH], report, dry_run)
+    seen = WindowSeen()  # read, mapped and sent a page at a time: memory stays flat whatever the window
+    for orders in window_pages(ctx, start, report, dry_run, seen):
+        yield from _import_page(ctx, orders, seen, report, dry_run)
 
     if not dry_run:
         # Every order of the window is now linked, pending, to be read again or a problem: safe to move on.
         state.set_cursor(CURSOR, started)
     return report
+
+
+def _import_page(ctx: PassContext, orders: list[dict[str, Any]], seen: WindowSeen, report: ImportReport,
+                 dry_run: bool) -> Generator[None, None, None]:
+    """One page of orders, mapped and sent; its state written in one transaction (committed
+    before `createorders`, so the links written ahead are on disk when ShipStation acts, and before
+    each turn, so the other stores' passes never run inside it)."""
+    state = ctx.state
+    with nullcontext() if dry_run else state.batch():
+        planned = [out for order in orders if (out := _plan(ctx, order, report, dry_run)) is not None]
+        # A sent order's key is in its link (`_plan` checks it): only a dry run remembers them all.
+        shared = shared_keys([(out.mapped.order_key, out.ref) for out in planned], seen.keys,
+                             remember_all=dry_run)
+        for key, refs in shared.items():
+            _key_collision(ctx, refs, key, report, dry_run)
+        outgoing = [out for out in planned if out.mapped.order_key not in shared]
+        for first in range(0, len(outgoing), BATCH):
+            with state.released():
+                yield
+            _send(ctx, outgoing[first:first + BATCH], report, dry_run)
 
 
 def _plan(ctx: PassContext, order: dict[str, Any], report: ImportReport, dry_run: bool) -> Outgoing | None:
@@ -133,19 +152,6 @@ def _link_of(ctx: PassContext, order: dict[str, Any]) -> Link | None:
     return ctx.state.link_of_order(store_id if is_order_id(store_id) else None, order_id)
 
 
-def _without_shared_keys(ctx: PassContext, planned: list[Outgoing], report: ImportReport,
-                         dry_run: bool) -> list[Outgoing]:
-    """Orders that would go to ShipStation under one orderKey are all held back: sending them would
-    make one ShipStation order flip between them."""
-    by_key: dict[str, list[Outgoing]] = {}
-    for out in planned:
-        by_key.setdefault(out.mapped.order_key, []).append(out)
-    for key, group in by_key.items():
-        if len(group) > 1:
-            _key_collision(ctx, [out.ref for out in group], key, report, dry_run)
-    return [out for out in planned if len(by_key[out.mapped.order_key]) == 1]
-
-
 def _key_collision(ctx: PassContext, refs: list[str], order_key: str, report: ImportReport,
                    dry_run: bool) -> None:
     """Reported for every order involved; none is sent, so none overwrites another."""
@@ -171,7 +177,8 @@ def _cancellation_of_imported(ctx: PassContext, order: dict[str, Any], link: Lin
     except OrderRejected:
         return None
     try:
-        current = ctx.shipstation.get_order(link.shipstation_order_id)
+        with ctx.state.released():  # no write lock held over a network call
+            current = ctx.shipstation.get_order(link.shipstation_order_id)
     except InkshipError as exc:
         ctx.stop_if_fatal(exc)
         report.add("failed", order_ref_for(order),
@@ -203,7 +210,8 @@ def _create(ctx: PassContext, batch: list[Outgoing], report: ImportReport) -> No
     whatever our limits table says) is halved until the order at fault stands alone, so every good
     order still goes through; that one is reported with ShipStation's reason and retried next run."""
     try:
-        results = ctx.shipstation.create_orders([out.mapped.payload for out in batch])
+        with ctx.state.released():  # the links written ahead are on disk before ShipStation acts
+            results = ctx.shipstation.create_orders([out.mapped.payload for out in batch])
     except InkshipError as exc:
         ctx.stop_if_fatal(exc)
         if isinstance(exc, RequestRejected) and exc.status == 400 and len(batch) > 1:
@@ -256,7 +264,8 @@ def _refused(ctx: PassContext, out: Outgoing, error: str, report: ImportReport) 
         _failed(ctx, out, error, report, shipstation_order_id=_find_order_id(ctx, out.mapped))
         return
     try:
-        current = ctx.shipstation.get_order(order_id).get("orderStatus")
+        with ctx.state.released():
+            current = ctx.shipstation.get_order(order_id).get("orderStatus")
     except InkshipError as exc:
         ctx.stop_if_fatal(exc)
         current = None
@@ -269,9 +278,10 @@ def _refused(ctx: PassContext, out: Outgoing, error: str, report: ImportReport) 
 def _find_order_id(ctx: PassContext, mapped: MappedOrder) -> int | None:
     """ShipStation's id of the order with our orderKey (orderNumber filters by prefix: check the key)."""
     try:
-        for order in ctx.shipstation.iter_orders(orderNumber=mapped.payload.get("orderNumber")):
-            if order.get("orderKey") == mapped.order_key:
-                return order.get("orderId")
+        with ctx.state.released():
+            for order in ctx.shipstation.iter_orders(orderNumber=mapped.payload.get("orderNumber")):
+                if order.get("orderKey") == mapped.order_key:
+                    return order.get("orderId")
     except InkshipError as exc:
         ctx.stop_if_fatal(exc)
     return None
@@ -294,7 +304,8 @@ def _settle_locked(ctx: PassContext, out: Outgoing, locked_status: str, report: 
     With `verify`, the locked status we remember is checked first (a void may have unlocked it)."""
     if verify and out.status != locked_status and out.link and out.link.shipstation_order_id:
         try:
-            current = ctx.shipstation.get_order(out.link.shipstation_order_id).get("orderStatus")
+            with ctx.state.released():
+                current = ctx.shipstation.get_order(out.link.shipstation_order_id).get("orderStatus")
         except InkshipError as exc:
             ctx.stop_if_fatal(exc)
             # Unknown is not "still locked": settling now would drop a change a void let through.

@@ -4,12 +4,13 @@ and read again after a doubling back-off, never holding back the others."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from inkship.connector.clients.inksoft import OrderReads
 from inkship.connector.engine.context import PassContext
 from inkship.connector.engine.reports import ImportReport
+from inkship.connector.engine.window import WindowSeen, id_pages
 from inkship.connector.errors import InkshipError, NotFound
 from inkship.connector.mapping.keys import is_order_id, order_ref_for
 from inkship.connector.mapping.reading import shown
@@ -22,27 +23,29 @@ MAX_READ_ATTEMPTS = 8
 SKIPPED, UNREADABLE = "skipped", "unreadable"
 
 
-def read_window(ctx: PassContext, start: datetime, report: ImportReport,
-                dry_run: bool) -> list[dict[str, Any]]:
-    """The full orders to map in this pass."""
+def window_pages(ctx: PassContext, start: datetime, report: ImportReport, dry_run: bool,
+                 seen: WindowSeen) -> Iterator[list[dict[str, Any]]]:
+    """The full orders to map in this pass, a page at a time: the next page's summaries are read only
+    when the caller asks for it, having dealt with this one (`window.id_pages`)."""
     state = ctx.state
+    waiting = state.retries_waiting()  # unreadable last time: read again only after the back-off
+    again = [link.inksoft_id for link in state.pending_links()  # failed last time: send again
+             if link.inksoft_id not in waiting]
+    retried = state.due_retries()
+    due = set(retried)
     # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;
     # the next run's overlap reads it again and the fingerprint makes that free.
-    ids = [order_id for summary in ctx.inksoft.iter_order_summaries(start, None)
-           if (order_id := _summary_id(ctx, summary, report, dry_run)) is not None]
-    waiting = state.retries_waiting()  # unreadable last time: read again only after the back-off
-    ids += [link.inksoft_id for link in state.pending_links()  # failed last time: send again
-            if link.inksoft_id not in waiting]
-    retried = state.due_retries()
-    unique_ids = list(dict.fromkeys(ids + retried))
-    reads = ctx.inksoft.read_orders(unique_ids) if unique_ids else OrderReads()
-    for order_id, error in reads.unreadable.items():
-        _unreadable(ctx, order_id, error, report, dry_run)
-    if not dry_run:
-        for order_id in set(retried) - set(reads.unreadable):
-            state.clear_retry(order_id)
-            state.resolve_problem(f"#{order_id}", UNREADABLE)
-    return reads.orders
+    summaries = ctx.inksoft.iter_order_summaries(start, None)
+    for ids in id_pages(summaries, lambda summary: _summary_id(ctx, summary, report, dry_run),
+                        again + retried, ctx.inksoft.config.page_size, seen):
+        reads = ctx.inksoft.read_orders(ids)
+        for order_id, error in reads.unreadable.items():
+            _unreadable(ctx, order_id, error, report, dry_run)
+        if not dry_run:
+            for order_id in due.intersection(ids) - set(reads.unreadable):
+                state.clear_retry(order_id)
+                state.resolve_problem(f"#{order_id}", UNREADABLE)
+        yield reads.orders
 
 
 def _summary_id(ctx: PassContext, summary: Any, report: ImportReport, dry_run: bool) -> int | None:

@@ -23,7 +23,7 @@ _DRY_RUN_VERBS = {"created": "would create", "updated": "would update", "cancell
                   "written": "would write back"}
 
 
-@dataclass
+@dataclass(slots=True)  # a line per order of the window: no __dict__ each
 class ReportLine:
     outcome: str
     order_ref: str
@@ -33,7 +33,7 @@ class ReportLine:
     store: str | None = None  # set when several stores' lines are shown together
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        return {f.name: v for f in dataclasses.fields(self) if (v := getattr(self, f.name)) not in (None, "")}
 
     def text(self) -> str:
         what = f"shipment {self.shipment_id} of {self.order_ref}" if self.shipment_id else self.order_ref
