@@ -125,11 +125,12 @@ class ThreadedServer:
         if self._server is None or self._thread is None:
             return
         server, self._server = self._server, None
-        # Close every socket from inside the loop (the trigger runs the thunk there); with nothing left
-        # to watch, the loop returns.
+        # Workers first (as waitress's own close does): a worker finishing a request pulls the trigger,
+        # which must not happen after the loop has closed it. Then close every socket from inside the
+        # loop (the trigger runs the thunk there); with nothing left to watch, the loop returns.
+        server.task_dispatcher.shutdown()
         server.trigger.pull_trigger(lambda: close_all(self._map))
         self._thread.join()
-        server.task_dispatcher.shutdown()
         self._thread = None
 
     def __enter__(self) -> ThreadedServer:

@@ -84,9 +84,11 @@ class WaitressServer:
             for dispatcher in list(server._map.values()):
                 dispatcher.close()
 
+        # Workers first (as waitress's own close does): a worker finishing a request pulls the
+        # trigger, which must not happen after the loop has closed it.
+        server.task_dispatcher.shutdown()
         server.trigger.pull_trigger(close_everything)
         thread.join()
-        server.task_dispatcher.shutdown()
         self._server = self._thread = None
 
     def __enter__(self) -> WaitressServer:
