@@ -10,17 +10,16 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import Any
 
 from inkship.simulators.control import ENV_DROP_CONNECTION
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import WSGITask
-from waitress.wasyncore import close_all
+
+from inkship.threaded_waitress import ThreadedWaitress
 
 DEFAULT_THREADS = 8
 # Keep-alive connections idle this long are closed (waitress checks about once a second).
@@ -75,67 +74,33 @@ def _logged(app: Callable, host: str) -> Callable:
     return serve
 
 
-class ThreadedServer:
+class ThreadedServer(ThreadedWaitress):
     """`start()` binds (port 0 picks a free port) and serves; `stop()` shuts down and joins.
 
     `threads`: how many requests run at once (waitress's worker pool); more wait in its queue."""
+
+    thread_name = "sim-server"
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, log_requests: bool = False,
                  threads: int = DEFAULT_THREADS) -> None:
         if threads < 1:
             raise ValueError("threads must be at least 1")
-        self.app = app
-        self.host = host
-        self.port = port
+        super().__init__(app, host, port)
         self.log_requests = log_requests
         self.threads = threads
-        self._server: BaseWSGIServer | None = None
-        self._map: dict = {}
-        self._thread: threading.Thread | None = None
 
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the server is not started")
-        return f"http://{self.host}:{self._server.effective_port}"
-
-    def start(self) -> ThreadedServer:
-        if self._server is not None:
-            raise RuntimeError("the server is already started")
+    def make_server(self) -> BaseWSGIServer:
         # We bind the socket ourselves so a busy port raises OSError here. It is listening before the
         # loop runs, so the server is ready: a client connecting now waits in the backlog.
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         listening = socket.create_server((self.host, self.port), family=family)
         app = _logged(self.app, self.host) if self.log_requests else self.app
-        self._map = {}
         try:
-            server = create_server(app, map=self._map, sockets=[listening], threads=self.threads,
-                                   channel_timeout=IDLE_CONNECTION_SECONDS, ident="inkship-sim",
-                                   asyncore_use_poll=True)
+            server: BaseWSGIServer = create_server(
+                app, sockets=[listening], threads=self.threads, channel_timeout=IDLE_CONNECTION_SECONDS,
+                ident="inkship-sim", asyncore_use_poll=True)
         except BaseException:
             listening.close()
             raise
         server.channel_class = _Channel
-        self._server = server
-        self._thread = threading.Thread(target=server.run, name=f"sim-server-{self.url}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None or self._thread is None:
-            return
-        server, self._server = self._server, None
-        # Workers first (as waitress's own close does): a worker finishing a request pulls the trigger,
-        # which must not happen after the loop has closed it. Then close every socket from inside the
-        # loop (the trigger runs the thunk there); with nothing left to watch, the loop returns.
-        server.task_dispatcher.shutdown()
-        server.trigger.pull_trigger(lambda: close_all(self._map))
-        self._thread.join()
-        self._thread = None
-
-    def __enter__(self) -> ThreadedServer:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
+        return server

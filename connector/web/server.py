@@ -7,13 +7,14 @@ seconds is closed, at most `webhook.connection_limit` are open at once, and a bo
 from __future__ import annotations
 
 import signal
-import threading
 from collections.abc import Callable
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 
 from inkship.connector.config import WebhookConfig
 from waitress.server import create_server
+
+from inkship.threaded_waitress import ThreadedWaitress
 
 
 def server_settings(webhook: WebhookConfig) -> dict[str, Any]:
@@ -48,52 +49,8 @@ def serve_until_stopped(app: Any, host: str, port: int, settings: dict[str, Any]
         server.close()
 
 
-class WaitressServer:
+class WaitressServer(ThreadedWaitress):
     """The same server on a daemon thread, for tests and benchmarks: `start()` binds (port 0 picks a
-    free port) and serves, `stop()` closes every connection and joins."""
+    free port) and serves, `stop()` closes every connection and joins. Settings as `server_settings`."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, **settings: Any) -> None:
-        self.app = app
-        self.host = host
-        self.port = port
-        self.settings = settings
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the server is not started")
-        return f"http://{self.host}:{self._server.effective_port}"
-
-    def start(self) -> WaitressServer:
-        if self._server is not None:
-            raise RuntimeError("the server is already started")
-        self._server = create_server(self.app, host=self.host, port=self.port, **self.settings)
-        self._thread = threading.Thread(target=self._server.run, name=f"inkship-serve-{self.url}",
-                                        daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-
-        def close_everything() -> None:  # runs on the server's own loop: its map is not shared
-            for dispatcher in list(server._map.values()):
-                dispatcher.close()
-
-        # Workers first (as waitress's own close does): a worker finishing a request pulls the
-        # trigger, which must not happen after the loop has closed it.
-        server.task_dispatcher.shutdown()
-        server.trigger.pull_trigger(close_everything)
-        thread.join()
-        self._server = self._thread = None
-
-    def __enter__(self) -> WaitressServer:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
+    thread_name = "inkship-serve"
