@@ -28,6 +28,17 @@ def config_file(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def uncreatable_database_config(tmp_path: Path, extra: str = "") -> tuple[Path, Path]:
+    """A complete configuration whose state.database lies below a file, so it cannot be created."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    database = blocker / "inkship.sqlite3"
+    return database, config_file(tmp_path, (
+        '[inksoft]\nbase_url = "http://inksoft.invalid/Shop"\napi_key = "key-1234"\n'
+        '[shipstation]\nbase_url = "http://shipstation.invalid"\napi_key = "k-1234"\napi_secret = "s-1234"\n'
+        f'{extra}[state]\ndatabase = "{database}"\n'))
+
+
 def test_a_state_database_that_cannot_be_created_is_a_config_error_naming_key_and_path(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
@@ -41,13 +52,7 @@ def test_a_state_database_that_cannot_be_created_is_a_config_error_naming_key_an
 
 
 def test_sync_with_an_uncreatable_state_database_exits_2_with_the_key(tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a directory")
-    database = blocker / "inkship.sqlite3"
-    path = config_file(tmp_path, (
-        '[inksoft]\nbase_url = "http://inksoft.invalid/Shop"\napi_key = "key-1234"\n'
-        '[shipstation]\nbase_url = "http://shipstation.invalid"\napi_key = "k-1234"\napi_secret = "s-1234"\n'
-        f'[state]\ndatabase = "{database}"\n'))
+    database, path = uncreatable_database_config(tmp_path)
 
     result = run_cli("--config", str(path), "sync")
 
@@ -102,14 +107,8 @@ def test_status_creates_no_state_directory(tmp_path):
 
 
 def test_serve_with_an_uncreatable_state_database_exits_2_before_serving(tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a directory")
-    database = blocker / "inkship.sqlite3"
-    path = config_file(tmp_path, (
-        '[inksoft]\nbase_url = "http://inksoft.invalid/Shop"\napi_key = "key-1234"\n'
-        '[shipstation]\nbase_url = "http://shipstation.invalid"\napi_key = "k-1234"\napi_secret = "s-1234"\n'
-        '[webhook]\ntoken = "a-long-random-webhook-token-1234"\n'
-        f'[state]\ndatabase = "{database}"\n'))
+    database, path = uncreatable_database_config(
+        tmp_path, '[webhook]\ntoken = "a-long-random-webhook-token-1234"\n')
     served: list[object] = []
 
     result = CliRunner().invoke(main, ["--config", str(path), "serve"],
