@@ -10,9 +10,11 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from inkship.simulators.control import Simulator, current_sim, install
 from inkship.simulators.server import ThreadedServer
 
+from tests import route_builders
 from tests.hypothesis_profiles import load_profile
 
 load_profile()  # INKSHIP_HYPOTHESIS_PROFILE=fast|thorough|ci (see tests/hypothesis_profiles.py)
+route_builders.install()  # apps of the same routes share their compiled URL builders (see the module)
 
 
 @pytest.fixture
