@@ -24,8 +24,8 @@ BYTE_GAP = 0.02
 
 
 @contextlib.contextmanager
-def trickling_server(reply: bytes) -> Iterator[str]:
-    """A server on port 0 that sends `reply` one byte at a time to each connection."""
+def trickling_server(reply: bytes, gap: float = BYTE_GAP) -> Iterator[str]:
+    """A server on port 0 that sends `reply` one byte at a time, `gap` seconds apart, to each connection."""
     listener = socket.create_server(("127.0.0.1", 0))
     stopping = threading.Event()
 
@@ -42,7 +42,7 @@ def trickling_server(reply: bytes) -> Iterator[str]:
                     if stopping.is_set():
                         break
                     conn.sendall(reply[index:index + 1])
-                    time.sleep(BYTE_GAP)
+                    time.sleep(gap)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -76,7 +76,7 @@ def test_the_deadline_leaves_the_connection_pool_usable():
             http.request("GET", "orders")
     fast = b'{"ok": true}'
     quick = b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\n" + fast
-    with trickling_server(quick) as url:
+    with trickling_server(quick, gap=0) as url:  # a healthy server: its answer comes at once
         http.base_url = url + "/"
         http.deadline = 5.0
         assert http.request_json("GET", "orders") == {"ok": True}
