@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +16,13 @@ from tests.hypothesis_profiles import load_profile
 
 load_profile()  # INKSHIP_HYPOTHESIS_PROFILE=fast|thorough|ci (see tests/hypothesis_profiles.py)
 route_builders.install()  # apps of the same routes share their compiled URL builders (see the module)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is alive once collection ends (modules, the collected tests) stays alive to the end: taken
+    out of the cyclic garbage collector's sight, full collections stop walking it after every few
+    tests. They took a third of a worker's CPU; with this, a sixth."""
+    gc.freeze()
 
 
 @pytest.fixture
