@@ -26,6 +26,7 @@ from inkship.connector.errors import (
     RequestRejected,
     ServerError,
 )
+from inkship.connector.idset import IdSet
 
 if TYPE_CHECKING:
     from inkship.connector.mapping.shipments import InkSoftShipment
@@ -208,7 +209,7 @@ class InkSoftClient:
         if modified_to is not None:
             window["End"] = _utc_text(modified_to)
         page_size = self.config.page_size
-        seen: set[Any] = set()
+        seen = IdSet()  # the ids come ascending: 8 bytes each, whatever the window's size
         index = 0
         while True:
             envelope = self._call("GET", "GetOrderSummaries", {
