@@ -22,6 +22,7 @@ from inkship.connector.config_values import (
     ENV_PREFIX,
     FromEnv,
     check_value,
+    claim_problems,
     convert_value,
     did_you_mean,
     unknown_key_fix,
@@ -97,6 +98,9 @@ class ShipStationConfig:
 @dataclass(frozen=True)
 class StateConfig:
     database: str = ".inkship/state.sqlite3"
+    # Seconds a write-back claim (its lease) lasts: a crashed process's claimed write-back is retried
+    # once it lapses. At least twice inksoft.deadline (config_values.claim_problems).
+    claim_seconds: float = _bounded(300.0, 60, 86400)
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,8 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
                 for name, cls in SECTIONS.items()}
     config = Config(**sections)
     errors.extend(_store_list_problems(config, {error.key for error in errors if error.key}))
+    errors.extend(claim_problems(config.state.claim_seconds, config.inksoft.deadline,
+                                 {error.key for error in errors if error.key}))
     if require_credentials:
         already = {error.key for error in errors}  # a value given but invalid is not also "missing"
         errors.extend(problem for problem in config.credential_problems() if problem.key not in already)

@@ -90,7 +90,8 @@ class CliContext:
         return ShipStationClient(self.config().shipstation, **self.runtime.http_options(**http_kw))
 
     def state_store(self) -> StateStore:
-        return open_state_store(self.config().state.database)
+        state = self.config().state
+        return open_state_store(state.database, state.claim_seconds)
 
     def engine(self, bar: ReadingBar | None = None, stores: list[str] | None = None,
                **http_kw: Any) -> SyncEngine:
@@ -116,15 +117,16 @@ class CliContext:
 pass_cli = click.make_pass_decorator(CliContext)
 
 
-def open_state_store(database: str) -> StateStore:
-    """The state store at `state.database`; a path that cannot be created or opened is a configuration
-    error naming the key and the path (exit 2), not a traceback."""
+def open_state_store(database: str, claim_seconds: float | None = None) -> StateStore:
+    """The state store at `state.database`, its write-back claims lasting `claim_seconds`
+    (`state.claim_seconds`; None: the default); a path that cannot be created or opened is a
+    configuration error naming the key and the path (exit 2), not a traceback."""
     import sqlite3
 
-    from inkship.connector.state.store import StateStore
+    from inkship.connector.state.store import DEFAULT_CLAIM_SECONDS, StateStore
 
     try:
-        return StateStore(database)
+        return StateStore(database, claim_seconds=claim_seconds or DEFAULT_CLAIM_SECONDS)
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ConfigError(f"the state database {database} cannot be created or opened: {reason}",

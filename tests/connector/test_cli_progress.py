@@ -27,6 +27,7 @@ from inkship.connector.state.store import StateStore
 from inkship.demo.story import Demo
 from tests.connector.test_cli_support import (
     Sims,
+    cli_context,
     invoke,
     isolated_cli,  # noqa: F401 - a fixture
     make_sims,
@@ -63,10 +64,6 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> FakeTerminal:
     screen = FakeTerminal()
     monkeypatch.setattr(CliContext, "reading_bar", lambda cli: ReadingBar(file=screen))
     return screen
-
-
-def _cli(config: Path, sims: Sims) -> CliContext:
-    return CliContext(str(config), as_json=False, verbosity=0, runtime=Runtime(session=sims.session))
 
 
 def _state(config: Path) -> StateStore:
@@ -159,7 +156,7 @@ def test_an_error_mid_window_ends_the_bar_where_it_stood(sims: Sims, config: Pat
 
 def test_the_bar_ends_with_the_window_not_with_the_pass(sims: Sims, config: Path) -> None:
     screen = FakeTerminal()
-    engine = _cli(config, sims).engine(ReadingBar(file=screen))
+    engine = cli_context(sims, config).engine(ReadingBar(file=screen))
     try:
         engine.run_import()
     finally:
@@ -186,7 +183,7 @@ def test_ctrl_c_mid_window_ends_the_bar_before_the_interrupt_goes_on(
     monkeypatch.setattr(client_class, method, interrupted_on_the_third_call)
     screen = FakeTerminal()
     bar = ReadingBar(file=screen)
-    engine = _cli(config, sims).engine(bar)
+    engine = cli_context(sims, config).engine(bar)
 
     with pytest.raises(KeyboardInterrupt):
         try:
@@ -266,3 +263,11 @@ def _read_all(descriptor: int) -> str:
             break
         chunks.append(chunk)
     return b"".join(chunks).decode()
+
+
+def test_inkship_run_draws_the_bar_of_each_pass(sims: Sims, config: Path, terminal: FakeTerminal) -> None:
+    result = invoke(sims, config, "run", "--max-passes", "1", "--interval", "0")
+
+    assert result.exit_code == 0, result.output
+    assert frames(terminal)[-1] == (listed_total(sims), listed_total(sims))
+    assert terminal.getvalue().endswith(SHOW_CURSOR + "\n")
