@@ -233,17 +233,17 @@ def test_inkship_sync_on_a_real_terminal_draws_the_bar(tmp_path: Path) -> None:
     with ExitStack() as stack:
         demo.start(stack)
         demo.seed()
-        inkship = Path(sys.executable).with_name("inkship")
         env = {**os.environ, "INKSHIP_INKSOFT_PAGE_SIZE": str(PAGE_SIZE), "COLUMNS": "120"}
         main, child = pty.openpty()
-        with subprocess.Popen([str(inkship), "--config", str(demo.config_path), "sync"], stdout=child,
-                              stderr=subprocess.PIPE, env=env) as process:
+        command = [sys.executable, "-m", "inkship", "--config", str(demo.config_path), "sync"]
+        with (tmp_path / "stderr").open("w+") as errors, \
+                subprocess.Popen(command, stdout=child, stderr=errors, env=env) as process:
             os.close(child)
             shown = _read_all(main)
             process.wait(timeout=120)
         os.close(main)
 
-    assert process.returncode == 0, shown
+    assert process.returncode == 0, shown + (tmp_path / "stderr").read_text()
     drawn = FRAME.findall(shown)
     assert drawn, shown
     assert int(drawn[-1][0]) == int(drawn[-1][1])  # one bar for both stores' windows, full at the end
