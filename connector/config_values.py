@@ -200,8 +200,9 @@ def claim_problems(claim_seconds: float, inksoft_deadline: float, already: set[s
     if {"state.claim_seconds", "inksoft.deadline"} & already or claim_seconds >= needed:
         return []
     return [ConfigError(
-        f"must be at least {CALLS_UNDER_A_CLAIM} × inksoft.deadline ({needed:g} s), not {claim_seconds:g}: "
-        "a claim must outlast the InkSoft calls of one write-back", key="state.claim_seconds",
+        f"must be at least {CALLS_UNDER_A_CLAIM} times inksoft.deadline ({needed:g} s), not "
+        f"{claim_seconds:g}: a claim must outlast the InkSoft calls of one write-back",
+        key="state.claim_seconds",
         details={"fix": f"raise state.claim_seconds to {needed:g} or more, or lower inksoft.deadline"})]
 
 

@@ -45,7 +45,7 @@ def test_the_lease_comes_from_the_file_or_the_environment(tmp_path: Path) -> Non
     ("5", "state.claim_seconds: must be between 60 and 86400, not 5.0"),
     ("172800", "state.claim_seconds: must be between 60 and 86400, not 172800.0"),
     ("soon", "state.claim_seconds: must be a number, not 'soon'"),
-    ("200", "state.claim_seconds: must be at least 2 × inksoft.deadline (240 s), not 200"),
+    ("200", "state.claim_seconds: must be at least 2 times inksoft.deadline (240 s), not 200"),
 ])
 def test_a_bad_lease_is_refused_naming_the_key(value: str, message: str) -> None:
     with pytest.raises(ConfigError) as excinfo:
@@ -61,7 +61,7 @@ def test_a_longer_inksoft_deadline_needs_a_longer_lease(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as excinfo:
         load_config(path, env=CREDENTIALS)
     assert set(problems(excinfo)) == {"state.claim_seconds"}
-    assert "2 × inksoft.deadline (800 s), not 300" in problems(excinfo)["state.claim_seconds"]
+    assert "2 times inksoft.deadline (800 s), not 300" in problems(excinfo)["state.claim_seconds"]
     assert excinfo.value.details == {
         "fix": "raise state.claim_seconds to 800 or more, or lower inksoft.deadline"}
 
