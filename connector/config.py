@@ -98,9 +98,7 @@ class ShipStationConfig:
 @dataclass(frozen=True)
 class StateConfig:
     database: str = ".inkship/state.sqlite3"
-    # Seconds a write-back claim (its lease) lasts: a crashed process's claimed write-back is retried
-    # once it lapses. At least twice inksoft.deadline (config_values.claim_problems).
-    claim_seconds: float = _bounded(300.0, 60, 86400)
+    claim_seconds: float = _bounded(300.0, 60, 86400)  # write-back claims' lease (README); see claim_problems
 
 
 @dataclass(frozen=True)
@@ -279,9 +277,8 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     sections = {name: _build_section(name, cls, values.get(name, {}), errors)
                 for name, cls in SECTIONS.items()}
     config = Config(**sections)
-    errors.extend(_store_list_problems(config, {error.key for error in errors if error.key}))
-    errors.extend(claim_problems(config.state.claim_seconds, config.inksoft.deadline,
-                                 {error.key for error in errors if error.key}))
+    already = {error.key for error in errors if error.key}
+    errors.extend(_store_list_problems(config, already) + claim_problems(config, already))
     if require_credentials:
         already = {error.key for error in errors}  # a value given but invalid is not also "missing"
         errors.extend(problem for problem in config.credential_problems() if problem.key not in already)

@@ -192,11 +192,11 @@ _FIELD_CHECKS: dict[str, Callable[[Any, str], None]] = {
 CALLS_UNDER_A_CLAIM = 2
 
 
-def claim_problems(claim_seconds: float, inksoft_deadline: float, already: set[str]) -> list[ConfigError]:
-    """`state.claim_seconds` too short for the InkSoft calls made under a claim: a lease that lapses
-    mid-write lets another process write the same shipment again. Nothing when either key is already
-    reported (`already`)."""
-    needed = CALLS_UNDER_A_CLAIM * inksoft_deadline
+def claim_problems(config: Any, already: set[str]) -> list[ConfigError]:
+    """`state.claim_seconds` of a `Config` too short for the InkSoft calls made under a claim: a lease
+    that lapses mid-write lets another process write the same shipment again. Nothing when either key
+    is already reported (`already`)."""
+    claim_seconds, needed = config.state.claim_seconds, CALLS_UNDER_A_CLAIM * config.inksoft.deadline
     if {"state.claim_seconds", "inksoft.deadline"} & already or claim_seconds >= needed:
         return []
     return [ConfigError(
