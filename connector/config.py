@@ -77,6 +77,10 @@ class InkSoftConfig:
     batch_read: bool = True
     # Sends the inferred CarrierName/ShippingServiceType/ShippedDate/Items with CreateOrderShipments.
     send_shipment_details: bool = True
+    # Write-backs (CreateOrderShipments) in flight at once, each order's labels still one after another.
+    # InkSoft takes one call per label and publishes no rate limit (inferred: none is enforced), so
+    # over the internet a day of labels is bound by round trips; 1 writes one at a time.
+    write_concurrency: int = _bounded(4, 1, 8)
     # Several stores in one configuration; empty: the one store of base_url.
     stores: tuple[StoreConfig, ...] = ()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,6 +53,8 @@ _STATUS_CODE_ERRORS = {"notfound": NotFound, "internalservererror": ServerError}
 
 def _field(record: dict[str, Any], *names: str) -> Any:
     """A field by any of its spellings, ignoring case (so `Format=JSONCamelCase` answers read the same)."""
+    if names[0] in record:  # InkSoft's own spelling: no need to fold every key's case
+        return record[names[0]]
     lowered = {str(key).lower(): value for key, value in record.items()}
     for name in names:
         if name.lower() in lowered:
@@ -147,6 +150,7 @@ class InkSoftClient:
         self.http = ApiHttp("inksoft", config.base_url.rstrip("/") + "/Api2/", session, config.timeout,
                             secrets=[config.api_key, config.password], **http_kw)
         self.session_token: str | None = None
+        self._signing_in = threading.Lock()
 
     def watch_window(self) -> WindowWatcher:
         """The watcher of one import window's reading."""
@@ -176,9 +180,10 @@ class InkSoftClient:
     def _auth_params(self) -> dict[str, str]:
         if self.config.api_key:
             return {"ApiKey": self.config.api_key}
-        if self.session_token is None:
-            self.sign_in()
-        return {"SessionToken": str(self.session_token)}
+        with self._signing_in:  # write-backs in several threads sign in once, not once each
+            if self.session_token is None:
+                self.sign_in()
+            return {"SessionToken": str(self.session_token)}
 
     def _call(self, http_method: str, method: str, params: dict[str, Any], *, retry: bool = True) -> Envelope:
         """Call an Api2 method with auth and `Format=JSON`; a 401 on a session token signs in once more."""
