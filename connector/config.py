@@ -281,8 +281,8 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     sections = {name: _build_section(name, cls, values.get(name, {}), errors)
                 for name, cls in SECTIONS.items()}
     config = Config(**sections)
-    already = {error.key for error in errors if error.key}
-    errors.extend(_store_list_problems(config, already) + claim_problems(config, already))
+    reported = {error.key for error in errors if error.key}
+    errors.extend(_store_list_problems(config, reported) + claim_problems(config, reported))
     if require_credentials:
         already = {error.key for error in errors}  # a value given but invalid is not also "missing"
         errors.extend(problem for problem in config.credential_problems() if problem.key not in already)
