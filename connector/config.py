@@ -22,6 +22,7 @@ from inkship.connector.config_values import (
     ENV_PREFIX,
     FromEnv,
     check_value,
+    claim_problems,
     convert_value,
     did_you_mean,
     unknown_key_fix,
@@ -101,6 +102,7 @@ class ShipStationConfig:
 @dataclass(frozen=True)
 class StateConfig:
     database: str = ".inkship/state.sqlite3"
+    claim_seconds: float = _bounded(300.0, 60, 86400)  # write-back claims' lease (README); see claim_problems
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,8 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     sections = {name: _build_section(name, cls, values.get(name, {}), errors)
                 for name, cls in SECTIONS.items()}
     config = Config(**sections)
-    errors.extend(_store_list_problems(config, {error.key for error in errors if error.key}))
+    reported = {error.key for error in errors if error.key}
+    errors.extend(_store_list_problems(config, reported) + claim_problems(config, reported))
     if require_credentials:
         already = {error.key for error in errors}  # a value given but invalid is not also "missing"
         errors.extend(problem for problem in config.credential_problems() if problem.key not in already)

@@ -236,8 +236,7 @@ class World:
         options = {"session": self.session, "sleep": self.sleep, "clock": self.monotonic, **http_kw}
         return engine_class(self.config, InkSoftClient(self.config.inksoft, **options),
                             ShipStationClient(self.config.shipstation, **options),
-                            StateStore(self.db_path, clock=self.clock.now), clock=self.clock.now,
-                            crash_at=crash_at)
+                            self._open_state(), clock=self.clock.now, crash_at=crash_at)
 
     def _receiver_engine(self) -> SyncEngine:
         engine = cast(ReceiverEngine, self.engine(engine_class=ReceiverEngine,
@@ -245,8 +244,11 @@ class World:
         engine.sink = self.webhook_reports
         return engine
 
+    def _open_state(self) -> StateStore:
+        return StateStore(self.db_path, clock=self.clock.now, claim_seconds=self.config.state.claim_seconds)
+
     def state_store(self) -> StateStore:
-        store = StateStore(self.db_path, clock=self.clock.now)
+        store = self._open_state()
         self._stack.callback(store.close)
         return store
 

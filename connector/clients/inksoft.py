@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -124,6 +124,23 @@ class OrderReads:
     unreadable: dict[int, InkshipError] = field(default_factory=dict)
 
 
+class WindowWatcher:
+    """Follows one import window's reading (`engine/inksoft_orders.py` tells it); this one does nothing.
+    On a terminal the CLI's clients hand out one that draws a progress bar (`commands/progress.py`)."""
+
+    def counted(self, total: int | None) -> None:
+        """InkSoft counts `total` orders in the window's summaries (None: its answer gave no count)."""
+
+    def again(self, count: int) -> None:
+        """After the summaries, `count` orders they did not name are read too (to send or read again)."""
+
+    def read(self, count: int) -> None:
+        """`count` more of the window's orders were read (or found unreadable)."""
+
+    def closed(self, finished: bool) -> None:
+        """The window is done (`finished`), or was left on an error or a stop."""
+
+
 class InkSoftClient:
     """InkSoft API 2 for one store: order summaries, orders, shipment write-back, access check."""
 
@@ -135,6 +152,10 @@ class InkSoftClient:
                             secrets=[config.api_key, config.password], **http_kw)
         self.session_token: str | None = None
         self._signing_in = threading.Lock()
+
+    def watch_window(self) -> WindowWatcher:
+        """The watcher of one import window's reading."""
+        return WindowWatcher()
 
     # --- auth -------------------------------------------------------------------------------------------
 
@@ -202,9 +223,11 @@ class InkSoftClient:
                 "store_uri": _field(store, "StoreUri", "Uri"),
                 "publisher_id": _field(store, "PublisherId") or self.config.publisher_id}
 
-    def iter_order_summaries(self, modified_from: datetime, modified_to: datetime | None = None
+    def iter_order_summaries(self, modified_from: datetime, modified_to: datetime | None = None, *,
+                             on_total: Callable[[int | None], None] | None = None
                              ) -> Iterator[dict[str, Any]]:
-        """Every order summary modified in the window, ascending by ID, each ID once."""
+        """Every order summary modified in the window, ascending by ID, each ID once. `on_total` is told
+        the first page's `Pagination.TotalResults` (None when the answer has no Pagination)."""
         window = {"UtcOffsetHours": 0, "Begin": _utc_text(modified_from)}
         if modified_to is not None:
             window["End"] = _utc_text(modified_to)
@@ -216,13 +239,15 @@ class InkSoftClient:
                 "Index": index, "MaxResults": page_size, "OrderBy": "ID", "OrderByDirection": "Ascending",
                 "DateModifiedRange": _json_param(window)})
             summaries = envelope.records()
+            pagination = envelope.pagination
+            included = _int(_field(pagination, "IncludedResults")) if pagination else len(summaries)
+            total = _int(_field(pagination, "TotalResults")) if pagination else None
+            if on_total is not None and index == 0:
+                on_total(total)
             fresh = [s for s in summaries if _id_key(_field(s, "ID")) not in seen]
             for summary in fresh:
                 seen.add(_id_key(_field(summary, "ID")))
                 yield summary
-            pagination = envelope.pagination
-            included = _int(_field(pagination, "IncludedResults")) if pagination else len(summaries)
-            total = _int(_field(pagination, "TotalResults")) if pagination else None
             index += included or 0
             if not included or not fresh:
                 # IncludedResults 0, or a page of nothing new (a server ignoring Index): stop, never loop.
