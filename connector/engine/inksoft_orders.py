@@ -41,7 +41,8 @@ def window_pages(ctx: PassContext, start: datetime, report: ImportReport, dry_ru
         # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;
         # the next run's overlap reads it again and the fingerprint makes that free.
         summaries = _then(ctx.inksoft.iter_order_summaries(start, None, on_total=watcher.counted),
-                          lambda: watcher.again(len(due.union(again) - seen.ids)))
+                          lambda: watcher.again(sum(1 for order_id in due.union(again)
+                                                    if order_id not in seen.ids)))
         for ids in id_pages(summaries, lambda summary: _summary_id(ctx, summary, report, dry_run),
                             again + retried, ctx.inksoft.config.page_size, seen):
             reads = ctx.inksoft.read_orders(ids)
