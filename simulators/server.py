@@ -69,18 +69,24 @@ class _Channel(HTTPChannel):
     def write_soon(self, data: bytes) -> int:
         if not isinstance(data, bytes) or not data:
             return int(super().write_soon(data))
+        sent = self._send_unless_queued(data)
+        if sent < len(data):
+            # Only this request's task writes to the channel, so nothing can get in between.
+            super().write_soon(data[sent:])
+        return len(data)
+
+    def _send_unless_queued(self, data: bytes) -> int:
+        """How much of `data` the socket took now; 0 when earlier output still waits (it goes first)."""
         with self.outbuf_lock:
-            sent = 0
-            if self.connected and not self.total_outbufs_len:
-                try:
-                    sent = self.send(data, do_close=False)
-                except OSError:
-                    sent = 0  # waitress's own write below meets the error again and handles it
+            if not self.connected or self.total_outbufs_len:
+                return 0
+            try:
+                sent = int(self.send(data, do_close=False))
+            except OSError:
+                return 0  # waitress's own write meets the error again and handles it
             if sent:
                 self.last_activity = time.time()
-            if sent < len(data):
-                super().write_soon(data[sent:])
-        return len(data)
+            return sent
 
 
 def _logged(app: Callable, host: str) -> Callable:

@@ -182,6 +182,7 @@ def test_answers_the_socket_cannot_take_at_once_arrive_whole_and_in_order() -> N
             # A small receive window keeps most of the big answer queued on the server's side while
             # the next (pipelined) answer is written behind it.
             client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+            client.settimeout(10)  # a garbled answer fails the test instead of hanging it
             client.connect(("127.0.0.1", port))
             client.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
             with client.makefile("rb") as reader:
@@ -197,6 +198,7 @@ def test_a_client_gone_mid_answer_leaves_the_server_serving() -> None:
             client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
             # Closed with a reset, not a FIN: the server's next send to it fails.
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.settimeout(10)
             client.connect(("127.0.0.1", port))
             client.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
             client.recv(1024)  # the answer has begun
@@ -218,6 +220,7 @@ class _ServerStandIn:
 
 def test_a_write_goes_behind_what_is_queued_even_when_the_socket_has_room() -> None:
     ours, theirs = socket.socketpair()
+    theirs.settimeout(10)
     channel = _Channel(_ServerStandIn(), ours, ("peer", 0), Adjustments(), map={})
     try:
         channel.write_soon(BIG_BODY)
