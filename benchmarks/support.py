@@ -105,3 +105,53 @@ def socket_world(workdir: Path, *, rate_limit: int | None) -> Iterator[tuple[Wor
         finally:
             world.close()
             world.session.close()
+
+
+class SimulatorProcess:
+    """Both simulators in their own process, started as a developer starts them (`inkship sim`, free
+    ports, no demo orders): the connector in this process and the simulators in that one each have
+    their own interpreter lock and up to both cores. `cpu_seconds()` reads the process's CPU time."""
+
+    def __init__(self, *, rate_limit: str = "off", threads: int = 8) -> None:
+        import subprocess
+
+        command = [str(Path(sys.executable).with_name("inkship")), "sim", "--inksoft-port", "0",
+                   "--shipstation-port", "0", "--no-seed-demo", "--no-log-requests",
+                   "--rate-limit", rate_limit, "--threads", str(threads)]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,  # noqa: S603
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        urls: dict[str, str] = {}
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            for name, label in (("inksoft", "InkSoft simulator:"), ("shipstation", "ShipStation simulator:")):
+                if line.startswith(label):
+                    urls[name] = line.split(":", 1)[1].strip()
+            if len(urls) == 2:
+                break
+        else:
+            raise RuntimeError(f"inkship sim stopped before it served (exit {self.process.wait()})")
+        self.inksoft_url, self.shipstation_url = urls["inksoft"], urls["shipstation"]
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def control(self, base_url: str, path: str, body: Any, timeout: float = 600) -> Any:
+        import requests
+
+        response = requests.post(f"{base_url}/__sim/{path}", json=body, timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+
+    def seed_orders(self, orders: int, chunk: int = 2000) -> None:
+        for first in range(0, orders, chunk):
+            self.control(self.inksoft_url, "orders", [dict(ORDER) for _ in range(min(chunk, orders - first))])
+
+    def __enter__(self) -> SimulatorProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        if self.process.stdout is not None:
+            self.process.stdout.close()

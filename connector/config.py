@@ -22,6 +22,7 @@ from inkship.connector.config_values import (
     ENV_PREFIX,
     FromEnv,
     check_value,
+    claim_problems,
     convert_value,
     did_you_mean,
     unknown_key_fix,
@@ -76,6 +77,10 @@ class InkSoftConfig:
     batch_read: bool = True
     # Sends the inferred CarrierName/ShippingServiceType/ShippedDate/Items with CreateOrderShipments.
     send_shipment_details: bool = True
+    # Write-backs (CreateOrderShipments) in flight at once, each order's labels still one after another.
+    # InkSoft takes one call per label and publishes no rate limit (inferred: none is enforced), so
+    # over the internet a day of labels is bound by round trips; 1 writes one at a time.
+    write_concurrency: int = _bounded(4, 1, 8)
     # Several stores in one configuration; empty: the one store of base_url.
     stores: tuple[StoreConfig, ...] = ()
 
@@ -97,6 +102,7 @@ class ShipStationConfig:
 @dataclass(frozen=True)
 class StateConfig:
     database: str = ".inkship/state.sqlite3"
+    claim_seconds: float = _bounded(300.0, 60, 86400)  # write-back claims' lease (README); see claim_problems
 
 
 @dataclass(frozen=True)
@@ -275,7 +281,8 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     sections = {name: _build_section(name, cls, values.get(name, {}), errors)
                 for name, cls in SECTIONS.items()}
     config = Config(**sections)
-    errors.extend(_store_list_problems(config, {error.key for error in errors if error.key}))
+    reported = {error.key for error in errors if error.key}
+    errors.extend(_store_list_problems(config, reported) + claim_problems(config, reported))
     if require_credentials:
         already = {error.key for error in errors}  # a value given but invalid is not also "missing"
         errors.extend(problem for problem in config.credential_problems() if problem.key not in already)

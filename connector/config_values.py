@@ -187,6 +187,25 @@ _FIELD_CHECKS: dict[str, Callable[[Any, str], None]] = {
 }
 
 
+# What a write-back claim must outlast: a recovered claim reads the order again, then writes it; two
+# InkSoft calls, each of up to inksoft.deadline.
+CALLS_UNDER_A_CLAIM = 2
+
+
+def claim_problems(config: Any, already: set[str]) -> list[ConfigError]:
+    """`state.claim_seconds` of a `Config` too short for the InkSoft calls made under a claim: a lease
+    that lapses mid-write lets another process write the same shipment again. Nothing when either key
+    is already reported (`already`)."""
+    claim_seconds, needed = config.state.claim_seconds, CALLS_UNDER_A_CLAIM * config.inksoft.deadline
+    if {"state.claim_seconds", "inksoft.deadline"} & already or claim_seconds >= needed:
+        return []
+    return [ConfigError(
+        f"must be at least {CALLS_UNDER_A_CLAIM} times inksoft.deadline ({needed:g} s), not "
+        f"{claim_seconds:g}: a claim must outlast the InkSoft calls of one write-back",
+        key="state.claim_seconds",
+        details={"fix": f"raise state.claim_seconds to {needed:g} or more, or lower inksoft.deadline"})]
+
+
 def did_you_mean(name: str, known: Iterable[str], shape: str = "{}") -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {shape.format(close[0])}?)" if close else ""

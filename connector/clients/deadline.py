@@ -122,6 +122,10 @@ class _Keeper:
         """Expire `watch` after `seconds` unless the returned flag is set first (`done[0] = True`)."""
         done = [False]
         with self._wake:
+            # Calls share one deadline length, so the oldest, usually finished, sits on top: dropping
+            # finished ones here keeps the heap as small as the calls in flight.
+            while self._due and self._due[0][3][0]:
+                heapq.heappop(self._due)
             heapq.heappush(self._due, (time.monotonic() + seconds, next(self._order), watch, done))
             if self._thread is None or not self._thread.is_alive():  # also after a fork
                 self._thread = threading.Thread(target=self._run, name="inkship-deadlines", daemon=True)

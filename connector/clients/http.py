@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
@@ -115,6 +116,7 @@ class ApiHttp:
         self.calls_by_endpoint: Counter[tuple[str, str]] = Counter()
         self.waited = 0.0  # total seconds slept, for reports and tests
         self._quiet_until: float | None = None  # set when X-Rate-Limit-Remaining reached 0
+        self._counting = threading.Lock()  # calls, calls_by_endpoint and the limiter, across threads
         self._environments: dict[str, dict[str, Any]] = {}  # origin -> proxies, verify, cert (`_environment`)
 
     def add_secret(self, value: str | None) -> None:
@@ -175,10 +177,9 @@ class ApiHttp:
         if self.stop is not None and self.stop.is_set:
             raise Stopped(f"{method} {self._safe_url(url)} not sent: stopping", api=self.name)
         started = self.clock()
-        self.calls += 1
-        self.calls_by_endpoint[(method.upper(), urlsplit(url).path)] += 1
-        if self.limiter:
-            self.limiter.record()
+        with self._counting:  # several write-backs may be in flight from other threads
+            self.calls += 1
+            self.calls_by_endpoint[(method.upper(), urlsplit(url).path)] += 1
         watched = isinstance(self.session.get_adapter(url), DeadlineAdapter)
         with deadline(self.deadline) if watched else contextlib.nullcontext() as watch:
             try:
@@ -206,11 +207,10 @@ class ApiHttp:
         them. Read once per origin, not per call: reading the environment cost about 0.7 ms a call."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        settings = self._environments.get(origin)
-        if settings is None:
-            settings = self.session.merge_environment_settings(origin + "/", {}, None, None, None)
-            self._environments[origin] = settings
-        return settings
+        if origin not in self._environments:
+            self._environments[origin] = dict(
+                self.session.merge_environment_settings(origin + "/", {}, None, None, None))
+        return self._environments[origin]
 
     def _transport_error(self, method: str, url: str, exc: Exception | None, started: float, *,
                          past_deadline: bool) -> InkshipError:
@@ -234,7 +234,12 @@ class ApiHttp:
             if wait > 0:
                 log.info("%s: rate-limit window used up, waiting %.1f s for it to reset", self.name, wait)
                 self._pause(min(wait, self.max_wait))
-        while self.limiter and (wait := self.limiter.wait_needed()) > 0:
+        while self.limiter:
+            with self._counting:  # checked and taken at once, so threads cannot overdraw the window
+                wait = self.limiter.wait_needed()
+                if wait <= 0:
+                    self.limiter.record()
+                    return
             log.info("%s: client-side limit of %d calls a minute reached, waiting %.1f s", self.name,
                      self.limiter.per_minute, wait)
             self._pause(wait)

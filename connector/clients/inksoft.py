@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from inkship.connector.errors import (
     RequestRejected,
     ServerError,
 )
+from inkship.connector.idset import IdSet
 
 if TYPE_CHECKING:
     from inkship.connector.mapping.shipments import InkSoftShipment
@@ -52,6 +54,8 @@ _STATUS_CODE_ERRORS = {"notfound": NotFound, "internalservererror": ServerError}
 
 def _field(record: dict[str, Any], *names: str) -> Any:
     """A field by any of its spellings, ignoring case (so `Format=JSONCamelCase` answers read the same)."""
+    if names[0] in record:  # InkSoft's own spelling: no need to fold every key's case
+        return record[names[0]]
     lowered = {str(key).lower(): value for key, value in record.items()}
     for name in names:
         if name.lower() in lowered:
@@ -120,6 +124,23 @@ class OrderReads:
     unreadable: dict[int, InkshipError] = field(default_factory=dict)
 
 
+class WindowWatcher:
+    """Follows one import window's reading (`engine/inksoft_orders.py` tells it); this one does nothing.
+    On a terminal the CLI's clients hand out one that draws a progress bar (`commands/progress.py`)."""
+
+    def counted(self, total: int | None) -> None:
+        """InkSoft counts `total` orders in the window's summaries (None: its answer gave no count)."""
+
+    def again(self, count: int) -> None:
+        """After the summaries, `count` orders they did not name are read too (to send or read again)."""
+
+    def read(self, count: int) -> None:
+        """`count` more of the window's orders were read (or found unreadable)."""
+
+    def closed(self, finished: bool) -> None:
+        """The window is done (`finished`), or was left on an error or a stop."""
+
+
 class InkSoftClient:
     """InkSoft API 2 for one store: order summaries, orders, shipment write-back, access check."""
 
@@ -130,6 +151,11 @@ class InkSoftClient:
         self.http = ApiHttp("inksoft", config.base_url.rstrip("/") + "/Api2/", session, config.timeout,
                             secrets=[config.api_key, config.password], **http_kw)
         self.session_token: str | None = None
+        self._signing_in = threading.Lock()
+
+    def watch_window(self) -> WindowWatcher:
+        """The watcher of one import window's reading."""
+        return WindowWatcher()
 
     # --- auth -------------------------------------------------------------------------------------------
 
@@ -155,9 +181,10 @@ class InkSoftClient:
     def _auth_params(self) -> dict[str, str]:
         if self.config.api_key:
             return {"ApiKey": self.config.api_key}
-        if self.session_token is None:
-            self.sign_in()
-        return {"SessionToken": str(self.session_token)}
+        with self._signing_in:  # write-backs in several threads sign in once, not once each
+            if self.session_token is None:
+                self.sign_in()
+            return {"SessionToken": str(self.session_token)}
 
     def _call(self, http_method: str, method: str, params: dict[str, Any], *, retry: bool = True) -> Envelope:
         """Call an Api2 method with auth and `Format=JSON`; a 401 on a session token signs in once more."""
@@ -196,27 +223,31 @@ class InkSoftClient:
                 "store_uri": _field(store, "StoreUri", "Uri"),
                 "publisher_id": _field(store, "PublisherId") or self.config.publisher_id}
 
-    def iter_order_summaries(self, modified_from: datetime, modified_to: datetime | None = None
+    def iter_order_summaries(self, modified_from: datetime, modified_to: datetime | None = None, *,
+                             on_total: Callable[[int | None], None] | None = None
                              ) -> Iterator[dict[str, Any]]:
-        """Every order summary modified in the window, ascending by ID, each ID once."""
+        """Every order summary modified in the window, ascending by ID, each ID once. `on_total` is told
+        the first page's `Pagination.TotalResults` (None when the answer has no Pagination)."""
         window = {"UtcOffsetHours": 0, "Begin": _utc_text(modified_from)}
         if modified_to is not None:
             window["End"] = _utc_text(modified_to)
         page_size = self.config.page_size
-        seen: set[Any] = set()
+        seen = IdSet()  # the ids come ascending: 8 bytes each, whatever the window's size
         index = 0
         while True:
             envelope = self._call("GET", "GetOrderSummaries", {
                 "Index": index, "MaxResults": page_size, "OrderBy": "ID", "OrderByDirection": "Ascending",
                 "DateModifiedRange": _json_param(window)})
             summaries = envelope.records()
+            pagination = envelope.pagination
+            included = _int(_field(pagination, "IncludedResults")) if pagination else len(summaries)
+            total = _int(_field(pagination, "TotalResults")) if pagination else None
+            if on_total is not None and index == 0:
+                on_total(total)
             fresh = [s for s in summaries if _id_key(_field(s, "ID")) not in seen]
             for summary in fresh:
                 seen.add(_id_key(_field(summary, "ID")))
                 yield summary
-            pagination = envelope.pagination
-            included = _int(_field(pagination, "IncludedResults")) if pagination else len(summaries)
-            total = _int(_field(pagination, "TotalResults")) if pagination else None
             index += included or 0
             if not included or not fresh:
                 # IncludedResults 0, or a page of nothing new (a server ignoring Index): stop, never loop.

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import requests
     from inkship.connector.clients.inksoft import InkSoftClient
     from inkship.connector.clients.shipstation import ShipStationClient
+    from inkship.connector.commands.progress import ReadingBar
     from inkship.connector.engine.sync import SyncEngine
     from inkship.connector.state.store import StateStore
     from inkship.connector.stores import Store
@@ -64,16 +65,24 @@ class CliContext:
             self._configs[require_credentials] = config
         return self._configs[require_credentials]
 
-    def inksoft(self, progress: bool = False, store: Store | None = None, **http_kw: Any) -> InkSoftClient:
-        """The InkSoft client (of `store`, else of `[inksoft]`); with `progress`, one that shows a bar on
-        long reads (terminals only)."""
+    def inksoft(self, store: Store | None = None, bar: ReadingBar | None = None,
+                **http_kw: Any) -> InkSoftClient:
+        """The InkSoft client (of `store`, else of `[inksoft]`); with `bar`, one whose import windows are
+        drawn on it."""
         from inkship.connector.clients.inksoft import InkSoftClient
         from inkship.connector.commands.progress import ProgressInkSoftClient
 
-        show = progress and not self.as_json and sys.stdout.isatty()
-        client_class = ProgressInkSoftClient if show else InkSoftClient
         settings = store.inksoft if store is not None else self.config().inksoft
-        return client_class(settings, **self.runtime.http_options(**http_kw))
+        if bar is not None:
+            return ProgressInkSoftClient(settings, bar=bar, **self.runtime.http_options(**http_kw))
+        return InkSoftClient(settings, **self.runtime.http_options(**http_kw))
+
+    def reading_bar(self) -> ReadingBar | None:
+        """A progress bar for a pass's import, when standard output is a terminal (never with --json:
+        CI logs and machine output stay as they are)."""
+        from inkship.connector.commands.progress import ReadingBar
+
+        return ReadingBar() if not self.as_json and sys.stdout.isatty() else None
 
     def shipstation(self, **http_kw: Any) -> ShipStationClient:
         from inkship.connector.clients.shipstation import ShipStationClient
@@ -81,16 +90,19 @@ class CliContext:
         return ShipStationClient(self.config().shipstation, **self.runtime.http_options(**http_kw))
 
     def state_store(self) -> StateStore:
-        return open_state_store(self.config().state.database)
+        state = self.config().state
+        return open_state_store(state.database, state.claim_seconds)
 
-    def engine(self, progress: bool = False, stores: list[str] | None = None, **http_kw: Any) -> SyncEngine:
+    def engine(self, bar: ReadingBar | None = None, stores: list[str] | None = None,
+               **http_kw: Any) -> SyncEngine:
         """A SyncEngine on fresh clients and its own state store (`engine.close()` closes it), for the
-        configured stores named in `stores` (all when empty). `http_kw` go to both clients' ApiHttp
-        (e.g. max_attempts)."""
+        configured stores named in `stores` (all when empty); every store's import is drawn on `bar`.
+        `http_kw` go to both clients' ApiHttp (e.g. max_attempts)."""
         from inkship.connector.engine.sync import SyncEngine
 
-        return SyncEngine(self.config(), self.inksoft(progress, **http_kw), self.shipstation(**http_kw),
-                          self.state_store(), stores=stores)
+        return SyncEngine(self.config(), self.inksoft(bar=bar, **http_kw), self.shipstation(**http_kw),
+                          self.state_store(), stores=stores,
+                          inksoft_for=lambda store: self.inksoft(store, bar, **http_kw))
 
     def emit(self, data: dict[str, Any], lines: Iterable[str]) -> None:
         """Print the machine form with --json, else the human lines."""
@@ -105,15 +117,16 @@ class CliContext:
 pass_cli = click.make_pass_decorator(CliContext)
 
 
-def open_state_store(database: str) -> StateStore:
-    """The state store at `state.database`; a path that cannot be created or opened is a configuration
-    error naming the key and the path (exit 2), not a traceback."""
+def open_state_store(database: str, claim_seconds: float | None = None) -> StateStore:
+    """The state store at `state.database`, its write-back claims lasting `claim_seconds`
+    (`state.claim_seconds`; None: the default); a path that cannot be created or opened is a
+    configuration error naming the key and the path (exit 2), not a traceback."""
     import sqlite3
 
-    from inkship.connector.state.store import StateStore
+    from inkship.connector.state.store import DEFAULT_CLAIM_SECONDS, StateStore
 
     try:
-        return StateStore(database)
+        return StateStore(database, claim_seconds=claim_seconds or DEFAULT_CLAIM_SECONDS)
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ConfigError(f"the state database {database} cannot be created or opened: {reason}",

@@ -53,7 +53,7 @@ def _reconcile_engine(cli: CliContext, store: str) -> SyncEngine:
     config = dataclasses.replace(config, shipstation=dataclasses.replace(
         config.shipstation, page_size=SHIPSTATION_MAX_PAGE_SIZE))
     [chosen] = select_stores(config, [store])
-    return SyncEngine(config, cli.inksoft(progress=True, store=chosen),
+    return SyncEngine(config, cli.inksoft(chosen),
                       ShipStationClient(config.shipstation, **cli.runtime.http_options()), cli.state_store(),
                       stores=[store])
 

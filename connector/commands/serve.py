@@ -79,7 +79,7 @@ def _engine_factory(cli: CliContext, config: Config) -> Callable[[], SyncEngine]
         http = cli.runtime.http_options(max_attempts=WEBHOOK_HTTP_ATTEMPTS)
         return SyncEngine(config, InkSoftClient(config.inksoft, **http),
                           ShipStationClient(config.shipstation, **http),
-                          open_state_store(config.state.database))
+                          open_state_store(config.state.database, config.state.claim_seconds))
     return engine
 
 

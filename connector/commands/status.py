@@ -86,7 +86,7 @@ def status(cli: CliContext, run_count: int) -> None:
     names = [store.name for store in configured_stores(config)]
     by_store: dict[str, dict[str, Any]] = {name: _no_counts() for name in names}
     if exists:
-        with open_state_store(database) as state:
+        with open_state_store(database, config.state.claim_seconds) as state:
             by_store = stores_counts(names, state.counts_by_store())
             counts = state.counts()
             pending_orders = state.pending_links()

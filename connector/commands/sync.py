@@ -33,7 +33,8 @@ def one_pass(cli: CliContext, dry_run: bool, stop: StopFlag | None = None,
     """One import and ship-back pass (of the `stores` named, else of every store). With `stop`, the
     clients sit out no wait once it is set (a back-off, a rate-limit reset): the pass ends within
     seconds and leaves what it had in hand pending."""
-    engine = cli.engine(progress=True, stores=list(stores), **({"stop": stop} if stop is not None else {}))
+    bar = cli.reading_bar()
+    engine = cli.engine(bar, stores=list(stores), **({"stop": stop} if stop is not None else {}))
     try:
         report = engine.sync(dry_run=dry_run)
         if cli.config().custom_store.enabled and not dry_run and report.shipback_report is not None:
@@ -43,6 +44,8 @@ def one_pass(cli: CliContext, dry_run: bool, stop: StopFlag | None = None,
                                            "pending Custom Store ship notice retried")
         return report
     finally:
+        if bar is not None:
+            bar.close()  # the engine leaves its windows however it stops; this is the backstop
         engine.close()
 
 

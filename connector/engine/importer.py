@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Generator
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,8 +73,9 @@ def import_in_turns(ctx: PassContext, dry_run: bool) -> Generator[None, None, Im
     report = ImportReport(dry_run=dry_run, window_start=start, window_end=started)
 
     seen = WindowSeen()  # read, mapped and sent a page at a time: memory stays flat whatever the window
-    for orders in window_pages(ctx, start, report, dry_run, seen):
-        yield from _import_page(ctx, orders, seen, report, dry_run)
+    with closing(window_pages(ctx, start, report, dry_run, seen)) as pages:  # closed on an error too
+        for orders in pages:
+            yield from _import_page(ctx, orders, seen, report, dry_run)
 
     if not dry_run:
         # Every order of the window is now linked, pending, to be read again or a problem: safe to move on.

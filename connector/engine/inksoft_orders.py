@@ -4,7 +4,7 @@ and read again after a doubling back-off, never holding back the others."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -24,28 +24,45 @@ SKIPPED, UNREADABLE = "skipped", "unreadable"
 
 
 def window_pages(ctx: PassContext, start: datetime, report: ImportReport, dry_run: bool,
-                 seen: WindowSeen) -> Iterator[list[dict[str, Any]]]:
+                 seen: WindowSeen) -> Generator[list[dict[str, Any]], None, None]:
     """The full orders to map in this pass, a page at a time: the next page's summaries are read only
-    when the caller asks for it, having dealt with this one (`window.id_pages`)."""
+    when the caller asks for it, having dealt with this one (`window.id_pages`). The client's window
+    watcher is told how the reading goes, and that the window is left, however it is left (close the
+    generator when abandoning it)."""
     state = ctx.state
     waiting = state.retries_waiting()  # unreadable last time: read again only after the back-off
     again = [link.inksoft_id for link in state.pending_links()  # failed last time: send again
              if link.inksoft_id not in waiting]
     retried = state.due_retries()
     due = set(retried)
-    # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;
-    # the next run's overlap reads it again and the fingerprint makes that free.
-    summaries = ctx.inksoft.iter_order_summaries(start, None)
-    for ids in id_pages(summaries, lambda summary: _summary_id(ctx, summary, report, dry_run),
-                        again + retried, ctx.inksoft.config.page_size, seen):
-        reads = ctx.inksoft.read_orders(ids)
-        for order_id, error in reads.unreadable.items():
-            _unreadable(ctx, order_id, error, report, dry_run)
-        if not dry_run:
-            for order_id in due.intersection(ids) - set(reads.unreadable):
-                state.clear_retry(order_id)
-                state.resolve_problem(f"#{order_id}", UNREADABLE)
-        yield reads.orders
+    watcher = ctx.inksoft.watch_window()
+    finished = False
+    try:
+        # Open-ended window: an order modified while we run, or by a clock ahead of ours, is not lost;
+        # the next run's overlap reads it again and the fingerprint makes that free.
+        summaries = _then(ctx.inksoft.iter_order_summaries(start, None, on_total=watcher.counted),
+                          lambda: watcher.again(sum(1 for order_id in due.union(again)
+                                                    if order_id not in seen.ids)))
+        for ids in id_pages(summaries, lambda summary: _summary_id(ctx, summary, report, dry_run),
+                            again + retried, ctx.inksoft.config.page_size, seen):
+            reads = ctx.inksoft.read_orders(ids)
+            watcher.read(len(ids))
+            for order_id, error in reads.unreadable.items():
+                _unreadable(ctx, order_id, error, report, dry_run)
+            if not dry_run:
+                for order_id in due.intersection(ids) - set(reads.unreadable):
+                    state.clear_retry(order_id)
+                    state.resolve_problem(f"#{order_id}", UNREADABLE)
+            yield reads.orders
+        finished = True
+    finally:
+        watcher.closed(finished)
+
+
+def _then(items: Iterable[Any], done: Callable[[], None]) -> Iterator[Any]:
+    """`items`, then a call to `done` once they are all taken."""
+    yield from items
+    done()
 
 
 def _summary_id(ctx: PassContext, summary: Any, report: ImportReport, dry_run: bool) -> int | None:

@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from inkship.connector.engine.concurrent import each_at_once
 from inkship.connector.engine.context import LOCKED, PassContext
-from inkship.connector.engine.reports import ShipbackReport
+from inkship.connector.engine.reports import ReportLine, ShipbackReport
 from inkship.connector.engine.writeback import Label, OrderState, Prepare, defer, error_field, write_back
 from inkship.connector.errors import InkshipError, UnsafeResourceUrl
 from inkship.connector.mapping.reading import shown
@@ -204,13 +205,22 @@ def process_shipments(ctx: PassContext, shipments: Iterable[dict[str, Any]], rep
             for shipment in w.shipments:
                 _failed(ctx, w.link, shipment, f"InkSoft order not read: {exc}", report, dry_run)
         return
-    for w in work.values():
+    # Several orders at once (their labels in order, each order in one thread); lines in the work's order.
+    # A dry run writes nothing and reads nothing more: one thread does.
+    def settle(w: OrderWork) -> list[ReportLine]:
+        part = ShipbackReport(dry_run=dry_run)
         order = orders.get(w.link.inksoft_id)
         if order is None:
             for shipment in w.shipments:
-                _failed(ctx, w.link, shipment, "InkSoft no longer has this order", report, dry_run)
-            continue
-        _write_order(ctx, w.link, order, w.shipments, report, dry_run)
+                _failed(ctx, w.link, shipment, "InkSoft no longer has this order", part, dry_run)
+        else:
+            _write_order(ctx, w.link, order, w.shipments, part, dry_run)
+        return part.lines
+
+    threads = 1 if dry_run else ctx.inksoft.config.write_concurrency
+    for lines in each_at_once(list(work.values()), settle, threads=threads,
+                              thread_done=ctx.state.close_thread_connection):
+        report.lines.extend(lines)
 
 
 def _shipment_writeback(shipment: dict[str, Any]) -> Prepare:

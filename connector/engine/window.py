@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from inkship.connector.idset import IdSet
+
 
 @dataclass
 class WindowSeen:
     """What this pass has already taken from the window: each id once, and the orderKey each sent
     order went under (an order on a later page with the same key must not overwrite it)."""
 
-    ids: set[int] = field(default_factory=set)
+    ids: IdSet = field(default_factory=IdSet)  # every id of a big window: compact
     keys: dict[str, str] = field(default_factory=dict)  # orderKey → the order ref planned under it
 
 

@@ -134,11 +134,12 @@ def write_back(ctx: PassContext, current: OrderState, label: Label, prepare: Pre
         defer(ctx, current.order_key, current.inksoft_id, label, exc, dry_run)
         raise
     ctx.maybe_crash("shipback.after_inksoft_write")
-    state.ledger_mark_written(label.ledger_id)
+    with state.transaction():  # settled in one commit: the mark, its problem closed, the order shipped
+        state.ledger_mark_written(label.ledger_id)
+        state.resolve_problem(current.ref, WRITE_FAILED)
+        if writeback.mark_completed:
+            state.set_link_status(current.order_key, "shipped")
     ctx.maybe_crash("shipback.after_ledger_written")
-    state.resolve_problem(current.ref, WRITE_FAILED)
-    if writeback.mark_completed:
-        state.set_link_status(current.order_key, "shipped")
     current.count(writeback)
     return WriteBack("written", _describe(writeback))
 

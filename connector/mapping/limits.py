@@ -64,7 +64,11 @@ def strip_xml_forbidden(text: str) -> str:
 
 def utf16_length(text: str) -> int:
     """Length as ShipStation (.NET) counts it: UTF-16 code units, so an emoji counts twice."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():  # nearly every value: one unit a character
+        return len(text)
+    # Encoded in C rather than counted in Python: every text field of every order comes through here.
+    # surrogatepass: a lone surrogate is one unit, as .NET counts it, not an encoding error.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def truncate(text: str, limit: int) -> str:

@@ -145,6 +145,17 @@ class Database:
         if conn.in_transaction:
             conn.execute(statement)
 
+    def close_thread_connection(self) -> None:
+        """Close the calling thread's connection, if it has one: a worker thread about to end gives back
+        what it held, so passes run in fresh threads do not pile up open connections."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._connections_lock:
+            self._connections[:] = [kept for kept in self._connections if kept is not conn]
+        conn.close()
+
     def close(self) -> None:
         with self._connections_lock:
             for conn in self._connections:

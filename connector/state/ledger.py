@@ -91,30 +91,26 @@ class Ledger(Database):
         now = self._now()
         owner = claim_owner()
         expires = iso(self._clock() + timedelta(seconds=self._claim_seconds))
-        with self.transaction() as conn:
-            row = conn.execute("SELECT * FROM ledger WHERE shipment_id = ?", (shipment_id,)).fetchone()
-            if row is None:
-                conn.execute(
-                    """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state,
-                                           payload, attempts, claimed_by, claim_expires, created_at,
-                                           updated_at, store)
-                       VALUES (?, ?, ?, ?, 'pending', ?, 1, ?, ?, ?, ?, ?)""",
-                    (shipment_id, order_key, inksoft_id, tracking_number, json.dumps(payload),
-                     owner, expires, now, now, self._writes_as),
-                )
-                recovering = False
-            elif row["state"] != "pending" or (row["claimed_by"] and row["claim_expires"] > now):
-                return None
-            else:
-                conn.execute(
-                    """UPDATE ledger SET attempts = attempts + 1, claimed_by = ?, claim_expires = ?,
-                                         payload = ?, tracking_number = ?, updated_at = ?
-                       WHERE shipment_id = ?""",
-                    (owner, expires, json.dumps(payload), tracking_number, now, shipment_id),
-                )
-                recovering = True
-            claimed = conn.execute("SELECT * FROM ledger WHERE shipment_id = ?", (shipment_id,)).fetchone()
-        return Claim(row=_ledger(claimed), owner=owner, recovering=recovering)
+        # One statement, so atomic across processes without an explicit transaction: a new row, or a
+        # pending row nobody holds (its claim lapsed or was given back). Anything else returns no row.
+        claimed = self._conn().execute(
+            """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state, payload,
+                                   attempts, claimed_by, claim_expires, created_at, updated_at, store)
+               VALUES (?, ?, ?, ?, 'pending', ?, 1, ?, ?, ?, ?, ?)
+               ON CONFLICT (shipment_id) DO UPDATE SET
+                   attempts = attempts + 1, claimed_by = excluded.claimed_by,
+                   claim_expires = excluded.claim_expires, payload = excluded.payload,
+                   tracking_number = excluded.tracking_number, updated_at = excluded.updated_at
+               WHERE ledger.state = 'pending'
+                 AND (ledger.claimed_by IS NULL OR ledger.claim_expires <= excluded.updated_at)
+               RETURNING *""",
+            (shipment_id, order_key, inksoft_id, tracking_number, json.dumps(payload), owner, expires, now,
+             now, self._writes_as),
+        ).fetchone()
+        if claimed is None:
+            return None
+        # The insert makes attempts 1; a claim taken over an existing pending row is a recovery.
+        return Claim(row=_ledger(claimed), owner=owner, recovering=claimed["attempts"] > 1)
 
     def ledger_has_order(self, order_key: str) -> bool:
         """Whether any label of this order is in the ledger (written, pending or settled)."""

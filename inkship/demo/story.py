@@ -160,18 +160,20 @@ class Demo:
         # The demo's own file only: INKSHIP_* variables of the shell must not redirect it.
         self.config: Config = load_config(self.config_path, env={})
         self.stores = configured_stores(self.config)
-        self.state = StateStore(self.config.state.database)
+        self.state = self.open_state()
         stack.callback(self.state.close)
         self.step("starting `inkship serve` (webhook receiver)")
         self.receiver = stack.enter_context(ThreadedServer(create_app(self.config, self.engine)))
         self.result.urls = {"inksoft": self.inksoft.url, "shipstation": self.shipstation.url,
                             "receiver": self.receiver.url, "config": str(self.config_path)}
 
+    def open_state(self) -> StateStore:
+        return StateStore(self.config.state.database, claim_seconds=self.config.state.claim_seconds)
+
     def engine(self, state: StateStore | None = None) -> SyncEngine:
         """A fresh engine; the receiver gets one (with its own state store) per webhook."""
         return SyncEngine(self.config, InkSoftClient(self.config.inksoft),
-                          ShipStationClient(self.config.shipstation),
-                          state or StateStore(self.config.state.database))
+                          ShipStationClient(self.config.shipstation), state or self.open_state())
 
     def _engine_on_shared_state(self) -> SyncEngine:
         return self.engine(self.state)

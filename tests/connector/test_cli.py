@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from inkship.connector.commands.context import Runtime
-from inkship.connector.commands.progress import ProgressInkSoftClient
 from inkship.connector.commands.signals import StopFlag
 from inkship.connector.config import load_config
 from inkship.connector.logging import RedactingFilter, setup_logging
@@ -374,19 +373,6 @@ def test_serve_refuses_to_start_without_a_token(sims: Sims, config: Path,
     assert result.exit_code == 2
     assert "webhook.token" in result.stderr
     assert served.calls == []
-
-
-# --- progress ---------------------------------------------------------------------------------------
-
-
-def test_the_progress_client_reads_a_long_backfill_page_by_page(sims: Sims, config: Path) -> None:
-    settings = load_config(config, env={"INKSHIP_INKSOFT_PAGE_SIZE": "2"})
-    ids = list(range(1001, 1010))
-
-    orders = ProgressInkSoftClient(settings.inksoft, session=sims.session).get_orders(ids)
-
-    assert [o["ID"] for o in orders] == ids
-    assert len(sims.journal(sims.inksoft, path_prefix="/demo_print_shop/Api2/GetOrderPackage")) == 5
 
 
 # --- secrets ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 from inkship.connector.cli import main
-from inkship.connector.commands.context import Runtime
+from inkship.connector.commands.context import CliContext, Runtime
 from inkship.connector.logging import OUR_LOGGERS
 from inkship.simulators.credentials import SimCredentials
 from inkship.simulators.inksoft.app import create_app as create_inksoft_app
@@ -113,6 +113,11 @@ def isolated_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def invoke(sims: Sims, config: Path | None, *args: str, runtime: Runtime | None = None) -> Result:
     options = ["--config", str(config)] if config is not None else []
     return CliRunner().invoke(main, [*options, *args], obj=runtime or Runtime(session=sims.session))
+
+
+def cli_context(sims: Sims, config: Path) -> CliContext:
+    """What a command gets from click: for tests that drive the command's pieces (engine, state store)."""
+    return CliContext(str(config), as_json=False, verbosity=0, runtime=Runtime(session=sims.session))
 
 
 def json_lines(output: str) -> list[dict]:

@@ -188,6 +188,30 @@ def test_summaries_without_pagination_stop_on_a_short_page(fake_time):
 
 
 @responses.activate
+def test_summaries_tell_the_first_pages_count_once_before_its_summaries(fake_time):
+    responses.get(f"{API}/GetOrderSummaries", json=envelope(summaries(1, 2), {
+        "TotalResults": 3, "IncludedResults": 2, "Index": 0}))
+    responses.get(f"{API}/GetOrderSummaries", json=envelope(summaries(3), {
+        "TotalResults": 4, "IncludedResults": 1, "Index": 2}))
+    told = []
+    listed = client_for(fake_time, page_size=2).iter_order_summaries(
+        datetime(2026, 1, 1, tzinfo=UTC), on_total=lambda total: told.append(total))
+
+    assert next(listed)["ID"] == 1 and told == [3]  # told before the first summary is handed out
+    assert [s["ID"] for s in listed] == [2, 3] and told == [3]
+
+
+@responses.activate
+def test_summaries_without_pagination_tell_no_count(fake_time):
+    responses.get(f"{API}/GetOrderSummaries", json=envelope(summaries(1), None))
+    told = []
+    summaries_read = client_for(fake_time, page_size=2).iter_order_summaries(
+        datetime(2026, 1, 1, tzinfo=UTC), on_total=told.append)
+
+    assert [s["ID"] for s in summaries_read] == [1] and told == [None]
+
+
+@responses.activate
 def test_summaries_stop_on_zero_included(fake_time):
     responses.get(f"{API}/GetOrderSummaries", json=envelope([], {
         "TotalResults": 9, "IncludedResults": 0, "Index": 0}))

@@ -26,6 +26,16 @@ def test_utf16_length_counts_astral_characters_twice() -> None:
     assert utf16_length("👩🏽‍💻") == 7  # woman, skin tone, joiner, laptop
 
 
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_utf16_length_is_one_unit_per_character_and_two_past_the_basic_plane(text: str) -> None:
+    # Lone surrogates included: .NET counts each as one unit, and so must we (never an encoding error).
+    assert utf16_length(text) == len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def test_utf16_length_of_lone_surrogates() -> None:
+    assert utf16_length("a\ud800b") == 3 and utf16_length("\udfff\ud800") == 2
+
+
 def test_truncate_keeps_values_within_the_limit_exactly() -> None:
     assert truncate("x" * 30, 30) == "x" * 30
 
