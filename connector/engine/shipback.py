@@ -194,19 +194,31 @@ def process_shipments(ctx: PassContext, shipments: Iterable[dict[str, Any]], rep
             report.add("duplicate", ref, f"already {row.state}", shipment_id=shipment_id)
             continue
         work.setdefault(link.order_key, OrderWork(link)).shipments.append(shipment)
-    if not work:
-        return
-    ids = [w.link.inksoft_id for w in work.values()]
+    # A page of orders at a time: read from InkSoft in one call, then settled, several orders at once
+    # (each order's labels in order, in one thread); memory holds one page of InkSoft orders.
+    pending = list(work.values())
+    page = ctx.inksoft.config.page_size
+    for first in range(0, len(pending), page):
+        if not _settle_page(ctx, pending[first:first + page], report, dry_run):
+            for later in pending[first + page:]:  # InkSoft is down: the rest wait for the next pass
+                for shipment in later.shipments:
+                    _failed(ctx, later.link, shipment, "InkSoft order not read: InkSoft did not answer for "
+                            "an earlier page of orders", report, dry_run)
+            return
+
+
+def _settle_page(ctx: PassContext, page: list[OrderWork], report: ShipbackReport, dry_run: bool) -> bool:
+    """Read a page of orders and settle their shipments; False when InkSoft could not be read."""
     try:
+        ids = [w.link.inksoft_id for w in page]
         orders = {order.get("ID"): order for order in ctx.inksoft.get_orders(ids)}
     except InkshipError as exc:
         ctx.stop_if_fatal(exc)
-        for w in work.values():
+        for w in page:
             for shipment in w.shipments:
                 _failed(ctx, w.link, shipment, f"InkSoft order not read: {exc}", report, dry_run)
-        return
-    # Several orders at once (their labels in order, each order in one thread); lines in the work's order.
-    # A dry run writes nothing and reads nothing more: one thread does.
+        return False
+
     def settle(w: OrderWork) -> list[ReportLine]:
         part = ShipbackReport(dry_run=dry_run)
         order = orders.get(w.link.inksoft_id)
@@ -217,10 +229,11 @@ def process_shipments(ctx: PassContext, shipments: Iterable[dict[str, Any]], rep
             _write_order(ctx, w.link, order, w.shipments, part, dry_run)
         return part.lines
 
+    # A dry run writes nothing and reads nothing more: one thread does.
     threads = 1 if dry_run else ctx.inksoft.config.write_concurrency
-    for lines in each_at_once(list(work.values()), settle, threads=threads,
-                              thread_done=ctx.state.close_thread_connection):
+    for lines in each_at_once(page, settle, threads=threads, thread_done=ctx.state.close_thread_connection):
         report.lines.extend(lines)
+    return True
 
 
 def _shipment_writeback(shipment: dict[str, Any]) -> Prepare:

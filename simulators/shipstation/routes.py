@@ -136,9 +136,13 @@ _SPLICE_MARK = "\x00inkship-fragments\x00"
 
 def _spliced(listing: dict, collection: str) -> Response:
     """What `jsonify(listing)` answers, built from the records' JSON bytes the state keeps: encoding
-    100 orders anew was most of the cost of a page. One join, no copy of the page per step."""
+    100 orders anew was most of the cost of a page. One join: the page is copied once, not per step
+    (a 200 KB copy is a fresh allocation, page faults included)."""
     head, tail = _compact_json({**listing, collection: _SPLICE_MARK}).split(_compact_json(_SPLICE_MARK))
-    body = b"".join((head.encode(), b"[", b",".join(listing[collection]), b"]", tail.encode(), b"\n"))
+    records = listing[collection]
+    pieces = [b","] * (2 * len(records) - 1)  # the records with a comma between each two
+    pieces[::2] = records
+    body = b"".join([head.encode(), b"[", *pieces, b"]", tail.encode(), b"\n"])
     return current_app.response_class(body, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from inkship.connector.errors import ServerError
 from inkship.simulators.clock import SimClock
 from inkship.simulators.inksoft.app import create_app as create_inksoft_app
 from inkship.simulators.server import ThreadedServer
@@ -130,3 +131,34 @@ def test_one_at_a_time_when_asked(counted_world):
     written = [line.order_ref for line in report.shipback_report.of("written")]
     assert written == [f"#{200 + n}" for n in range(6)]
     assert in_flight.most == 1
+
+
+def test_orders_are_read_and_written_a_page_at_a_time_and_a_page_inksoft_cannot_give_waits(world):
+    world.config = dataclasses.replace(world.config, inksoft=dataclasses.replace(
+        world.config.inksoft, page_size=2, write_concurrency=2))
+    world.add_orders(*({"ID": 300 + n, "ProductionStatus": "Ready to Ship", "ShippingAddress": True,
+                        "Items": [{"Quantity": 1}]} for n in range(5)))
+    world.engine().sync()
+    world.create_labels(all=True)
+    world.clock.advance(60)
+    engine = world.engine()
+    reads: list[list[int]] = []
+    read_orders = engine.context.inksoft.get_orders
+
+    def second_page_down(ids: list[int]) -> list[dict[str, Any]]:
+        reads.append(list(ids))
+        if len(reads) == 2:
+            raise ServerError("InkSoft answered 503 after every retry", api="inksoft", status=503)
+        return read_orders(ids)
+
+    engine.context.inksoft.get_orders = second_page_down  # type: ignore[method-assign]
+    report = engine.run_shipback()
+    assert reads == [[300, 301], [302, 303]]  # one page of InkSoft orders held at a time
+    assert [line.order_ref for line in report.of("written")] == ["#300", "#301"]
+    assert [line.order_ref for line in report.of("failed")] == ["#302", "#303", "#304"]
+    assert "earlier page" in report.of("failed")[-1].detail
+
+    world.clock.advance(60)
+    later = world.engine().run_shipback()
+    assert sorted(line.order_ref for line in later.of("written")) == ["#302", "#303", "#304"]
+    assert world.engine().state.counts()["ledger"] == {"pending": 0, "written": 5, "voided": 0, "skipped": 0}

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import struct
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 import requests
 from flask import Flask
 from inkship.simulators.control import current_sim
-from inkship.simulators.server import ThreadedServer
+from inkship.simulators.server import ThreadedServer, _Channel
+from waitress.adjustments import Adjustments
 
 pytestmark = pytest.mark.sockets
 
@@ -146,3 +150,89 @@ def test_log_requests_prints_one_line_per_request(toy_app: Flask, capsys: pytest
 def test_threads_must_be_positive(toy_app: Flask) -> None:
     with pytest.raises(ValueError, match="threads"):
         ThreadedServer(toy_app, threads=0)
+
+
+# A body far larger than what a socket takes at once (the kernel caps a send buffer at a few MB):
+# the server's first send is partial and the rest waits in waitress's queue.
+BIG_BODY = bytes(range(256)) * (8 * 4096)
+
+
+def bodies_app(environ: dict, start_response: Callable) -> list[bytes]:
+    """`/big` answers BIG_BODY, anything else its own path."""
+    body = BIG_BODY if environ["PATH_INFO"] == "/big" else environ["PATH_INFO"].encode()
+    start_response("200 OK", [("Content-Type", "application/octet-stream"),
+                              ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def read_response(reader: Any) -> tuple[bytes, dict[str, str], bytes]:
+    """One HTTP/1.1 response with a Content-Length: status line, headers (lower-cased names), body."""
+    status = reader.readline()
+    headers = {}
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, reader.read(int(headers["content-length"]))
+
+
+def test_answers_the_socket_cannot_take_at_once_arrive_whole_and_in_order() -> None:
+    with ThreadedServer(bodies_app, threads=2) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.socket() as client:
+            # A small receive window keeps most of the big answer queued on the server's side while
+            # the next (pipelined) answer is written behind it.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+            client.settimeout(10)  # a garbled answer fails the test instead of hanging it
+            client.connect(("127.0.0.1", port))
+            client.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+            with client.makefile("rb") as reader:
+                first, second = read_response(reader), read_response(reader)
+    assert first[0].startswith(b"HTTP/1.1 200") and first[2] == BIG_BODY
+    assert second[0].startswith(b"HTTP/1.1 200") and second[2] == b"/after"
+
+
+def test_a_client_gone_mid_answer_leaves_the_server_serving() -> None:
+    with ThreadedServer(bodies_app, threads=2) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.socket() as client:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+            # Closed with a reset, not a FIN: the server's next send to it fails.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.settimeout(10)
+            client.connect(("127.0.0.1", port))
+            client.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(1024)  # the answer has begun
+        for _ in range(3):
+            answer = requests.get(f"{server.url}/small", timeout=5)
+            assert (answer.status_code, answer.content) == (200, b"/small")
+
+
+class _ServerStandIn:
+    """What a channel asks of its server: a registry of channels and a wake-up call for its loop
+    (there is no loop here: the test flushes by hand)."""
+
+    def __init__(self) -> None:
+        self.active_channels: dict = {}
+
+    def pull_trigger(self) -> None:
+        pass
+
+
+def test_a_write_goes_behind_what_is_queued_even_when_the_socket_has_room() -> None:
+    ours, theirs = socket.socketpair()
+    theirs.settimeout(10)
+    channel = _Channel(_ServerStandIn(), ours, ("peer", 0), Adjustments(), map={})
+    try:
+        channel.write_soon(BIG_BODY)
+        assert 0 < channel.total_outbufs_len < len(BIG_BODY)  # sent in part, the rest queued
+        received = theirs.recv(256 * 1024)  # room in the socket again, the queue still waiting
+        channel.write_soon(b"tail")
+        while len(received) < len(BIG_BODY) + 4:
+            channel.handle_write()
+            received += theirs.recv(1024 * 1024)
+        assert received == BIG_BODY + b"tail"
+        channel.write_soon(b"alone")  # nothing queued: straight to the socket
+        assert channel.total_outbufs_len == 0 and theirs.recv(16) == b"alone"
+    finally:
+        channel.handle_close()  # closes its buffers too (a large queue spills to a temporary file)
+        theirs.close()

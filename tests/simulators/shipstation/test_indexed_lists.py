@@ -132,11 +132,13 @@ def test_bulk_labels_count_each_orders_units_from_its_own_labels() -> None:
     assert units == [1, 2, 3, 3]  # the first order's second label carries only what was left
 
 
-def test_orders_page_is_the_bytes_jsonify_would_answer(account: ShipStationState) -> None:
+@pytest.mark.parametrize("args", [{"pageSize": "7", "page": "2", "sortBy": "ModifyDate"},
+                                  {"pageSize": "1"}, {"pageSize": "7", "page": "99"}],
+                         ids=["several", "one", "none"])
+def test_orders_page_is_the_bytes_jsonify_would_answer(account: ShipStationState, args: dict) -> None:
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # as the simulator's app
     with app.test_request_context():
-        args = {"pageSize": "7", "page": "2", "sortBy": "ModifyDate"}
         spliced = routes._spliced(account.list_orders(args, encode=routes._json_bytes), "orders")
         assert spliced.get_data() == jsonify(account.list_orders(args)).get_data()
         assert spliced.mimetype == "application/json"
