@@ -11,6 +11,7 @@ import threading
 from types import TracebackType
 from typing import Any, Self
 
+from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.wasyncore import close_all
 
@@ -54,7 +55,7 @@ class ThreadedWaitress:
         # trigger, which must not happen after the loop has closed it. Then every socket is closed
         # from inside the loop (the trigger runs the thunk there); with nothing left, the loop returns.
         server.task_dispatcher.shutdown()
-        server.trigger.pull_trigger(lambda: close_all(server._map))
+        server.trigger.pull_trigger(lambda: _close_all(server._map))
         thread.join()
         self._server = self._thread = None
 
@@ -64,3 +65,13 @@ class ThreadedWaitress:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def _close_all(socket_map: dict[int, Any]) -> None:
+    """Every connection and then the loop's own sockets. A connection closes through `handle_close`,
+    which also closes its output buffers: an answer past `outbuf_overflow` (1 MB) waits in a temporary
+    file that `close_all` alone would leave open until garbage collection."""
+    for channel in list(socket_map.values()):
+        if isinstance(channel, HTTPChannel):
+            channel.handle_close()
+    close_all(socket_map)
