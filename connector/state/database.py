@@ -43,6 +43,9 @@ class Database:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        # This process's threads take turns to write here, waking at once when it is their turn;
+        # SQLite's own busy handler, which still keeps processes apart, sleeps 1 ms and more.
+        self._write_turn = threading.RLock()
         self.schema_version_found = migrate(self._conn())
 
     def unique_id_keys_before(self) -> datetime | None:
@@ -88,13 +91,21 @@ class Database:
                 self._nesting(-1)
             conn.execute(f"RELEASE {name}")
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self.writing():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """This process's turn to write (a transaction, or one statement that writes): several
+        write-back threads wait on each other here rather than in SQLite's sleeping busy handler."""
+        with self._write_turn:
+            yield
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -107,6 +118,9 @@ class Database:
         if conn.in_transaction:
             yield  # already in one: it commits
             return
+        # This thread's turn to write is held exactly while its transaction is open (`released` gives
+        # both back), so a thread holding SQLite's write lock never waits for a turn held by another.
+        self._write_turn.acquire()
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -116,7 +130,10 @@ class Database:
         except BaseException:
             self._end(conn, "ROLLBACK")
             raise
-        self._end(conn, "COMMIT")
+        else:
+            self._end(conn, "COMMIT")
+        finally:
+            self._write_turn.release()
 
     @contextmanager
     def released(self) -> Iterator[None]:
@@ -130,9 +147,11 @@ class Database:
         if self._nesting(0):
             raise RuntimeError("released() inside transaction(): that block must stay atomic")
         conn.execute("COMMIT")
+        self._write_turn.release()
         try:
             yield
         finally:
+            self._write_turn.acquire()
             conn.execute("BEGIN IMMEDIATE")
 
     def _nesting(self, change: int) -> int:

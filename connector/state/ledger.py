@@ -93,20 +93,21 @@ class Ledger(Database):
         expires = iso(self._clock() + timedelta(seconds=self._claim_seconds))
         # One statement, so atomic across processes without an explicit transaction: a new row, or a
         # pending row nobody holds (its claim lapsed or was given back). Anything else returns no row.
-        claimed = self._conn().execute(
-            """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state, payload,
-                                   attempts, claimed_by, claim_expires, created_at, updated_at, store)
-               VALUES (?, ?, ?, ?, 'pending', ?, 1, ?, ?, ?, ?, ?)
-               ON CONFLICT (shipment_id) DO UPDATE SET
-                   attempts = attempts + 1, claimed_by = excluded.claimed_by,
-                   claim_expires = excluded.claim_expires, payload = excluded.payload,
-                   tracking_number = excluded.tracking_number, updated_at = excluded.updated_at
-               WHERE ledger.state = 'pending'
-                 AND (ledger.claimed_by IS NULL OR ledger.claim_expires <= excluded.updated_at)
-               RETURNING *""",
-            (shipment_id, order_key, inksoft_id, tracking_number, json.dumps(payload), owner, expires, now,
-             now, self._writes_as),
-        ).fetchone()
+        with self.writing():
+            claimed = self._conn().execute(
+                """INSERT INTO ledger (shipment_id, order_key, inksoft_id, tracking_number, state, payload,
+                                       attempts, claimed_by, claim_expires, created_at, updated_at, store)
+                   VALUES (?, ?, ?, ?, 'pending', ?, 1, ?, ?, ?, ?, ?)
+                   ON CONFLICT (shipment_id) DO UPDATE SET
+                       attempts = attempts + 1, claimed_by = excluded.claimed_by,
+                       claim_expires = excluded.claim_expires, payload = excluded.payload,
+                       tracking_number = excluded.tracking_number, updated_at = excluded.updated_at
+                   WHERE ledger.state = 'pending'
+                     AND (ledger.claimed_by IS NULL OR ledger.claim_expires <= excluded.updated_at)
+                   RETURNING *""",
+                (shipment_id, order_key, inksoft_id, tracking_number, json.dumps(payload), owner, expires,
+                 now, now, self._writes_as),
+            ).fetchone()
         if claimed is None:
             return None
         # The insert makes attempts 1; a claim taken over an existing pending row is a recovery.
