@@ -6,9 +6,9 @@ The simulators run in their own process, started as a developer starts them (`in
 machine's two cores, as the target asks ("the simulators and the connector each using at most 2
 cores"); in one process they shared one lock, which cost about a third of the write-back's time
 (2,000 write-backs: 13.7 s in one process, 9.1 s in two, same code). Each phase is split into the
-simulators' CPU seconds (read from /proc) and the connector's (this process's). The baseline, measured in the same run against a
-fresh simulator process, is the import's bare API traffic: every summary page, every full order, and
-`createorders` in hundreds, with no engine.
+simulators' CPU seconds (read from /proc) and the connector's (this process's). The baseline,
+measured in the same run against a fresh simulator process, is the import's bare API traffic: every
+summary page, every full order, and `createorders` in hundreds, with no engine.
 
     .venv/bin/python benchmarks/e2e_10000.py [--orders 10000] [--runs 3] [--write-concurrency 4]
 """
